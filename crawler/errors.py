@@ -1,0 +1,78 @@
+"""Errors of the crawler.
+
+::
+
+    CrawlerError
+      DownloadError(url, status, attempts)   retries exhausted for one URL
+        EdgarNotFoundError(url)              S3 AccessDenied/NoSuchKey body: object absent
+        RateLimitedError(url, host)          SEC block page or 429: stop all traffic
+        ResponseTooLargeError(url, limit)    body exceeded the configured size limit
+      ParseError(source, reason)             an EDGAR file is not in the expected shape
+      UserAgentError(reason)                 the declared User-Agent is missing or invalid
+      CrawlAborted(reason)                   signal: end this cycle now
+
+httpx exceptions are translated in ``crawler/client.py`` only.
+"""
+
+from __future__ import annotations
+
+from indexer.errors import CorrespError
+
+
+class CrawlerError(CorrespError):
+    """Base class of crawler errors."""
+
+
+class DownloadError(CrawlerError):
+    """A URL could not be fetched after the allowed attempts."""
+
+    def __init__(self, url: str, reason: str, *, status: int | None = None, attempts: int = 1):
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.attempts = attempts
+        where = f"HTTP {status}" if status is not None else "no response"
+        super().__init__(f"{url}: {reason} ({where}, {attempts} attempt(s))")
+
+
+class EdgarNotFoundError(DownloadError):
+    """EDGAR answered that the object does not exist (AccessDenied / NoSuchKey)."""
+
+    def __init__(self, url: str, *, status: int) -> None:
+        super().__init__(url, "not on EDGAR", status=status)
+
+
+class RateLimitedError(DownloadError):
+    """SEC answered with its rate-limit block page or a 429: all traffic must stop."""
+
+    def __init__(self, url: str, *, status: int) -> None:
+        super().__init__(url, "SEC rate limit block", status=status)
+
+
+class ResponseTooLargeError(DownloadError):
+    """The response body exceeded the configured size limit."""
+
+    def __init__(self, url: str, *, limit: int) -> None:
+        self.limit = limit
+        super().__init__(url, f"response larger than {limit} bytes")
+
+
+class ParseError(CrawlerError):
+    """An EDGAR file (index, submission, listing) is not in the expected shape."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        self.source = source
+        self.reason = reason
+        super().__init__(f"{source}: {reason}")
+
+
+class UserAgentError(CrawlerError):
+    """The configured User-Agent does not satisfy SEC's fair-access rules."""
+
+
+class CrawlAborted(CrawlerError):  # noqa: N818 - a control-flow signal, not an error
+    """Signal: stop the current cycle now (block page, backend down, shutdown)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

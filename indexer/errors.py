@@ -1,0 +1,69 @@
+"""Errors of the core package and of every entry point's configuration.
+
+::
+
+    CorrespError                     base of every error the ``corresp`` command reports
+    ConfigError                      a config file or environment variable is invalid
+    IndexerError
+      SearchBackendError             Elasticsearch unreachable, timing out or refusing
+      NodeError                      the managed local Elasticsearch cannot be obtained or run
+      NormalizationError             one letter could not be normalized
+      IndexingError                  bulk writes failed for some documents
+      SchemaError                    templates or aliases are in an inconsistent state
+
+Third-party exceptions are translated into these at their seam (``indexer/es_client.py`` for
+Elasticsearch); code above a seam never catches a library's exception type.
+"""
+
+from __future__ import annotations
+
+
+class CorrespError(Exception):
+    """Base of every error the command line reports as a message (never a traceback)."""
+
+    exit_code = 1
+
+
+class ConfigError(CorrespError):
+    """The configuration is invalid; ``problems`` lists ``(key, message)`` pairs."""
+
+    exit_code = 2
+
+    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "; ".join(f"{key}: {message}" for key, message in problems)
+        super().__init__(f"{source}: {lines}")
+
+
+class IndexerError(CorrespError):
+    """Base class of the core package's runtime errors."""
+
+
+class SearchBackendError(IndexerError):
+    """Elasticsearch could not be reached or answered with an error."""
+
+
+class NodeError(IndexerError):
+    """The managed local Elasticsearch node could not be obtained, started or stopped."""
+
+
+class NormalizationError(IndexerError):
+    """One letter could not be normalized."""
+
+    def __init__(self, accession: str, reason: str) -> None:
+        self.accession = accession
+        self.reason = reason
+        super().__init__(f"{accession}: {reason}")
+
+
+class IndexingError(IndexerError):
+    """Some documents of a bulk write were rejected; ``failed`` holds ``(id, reason)``."""
+
+    def __init__(self, failed: list[tuple[str, str]]) -> None:
+        self.failed = failed
+        super().__init__(f"{len(failed)} document(s) failed to index; first: {failed[:1]}")
+
+
+class SchemaError(IndexerError):
+    """Index templates or aliases are not in the state this version expects."""

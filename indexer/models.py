@@ -1,0 +1,78 @@
+"""Domain vocabulary shared by every package: identifiers and their normal forms.
+
+EDGAR spells the same identifier several ways (CIK ``320193`` or ``0000320193``, accession
+``000032019324000061`` or ``0000320193-24-000061``, file number ``1-7933`` or
+``001-07933``). Each is parsed here, once, into one canonical string; everything else in the
+project stores and compares only the canonical form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator
+
+__all__ = [
+    "AccessionNo",
+    "Cik",
+    "FileNumber",
+    "FormType",
+    "accession_folder",
+    "normalize_accession",
+    "normalize_cik",
+    "normalize_file_number",
+]
+
+FormType = Literal["UPLOAD", "CORRESP", "DRSLTR"]
+"""The correspondence forms this project collects (others may be configured)."""
+
+_ACCESSION_DASHED = re.compile(r"^(\d{10})-(\d{2})-(\d{6})$")
+_ACCESSION_PLAIN = re.compile(r"^(\d{10})(\d{2})(\d{6})$")
+_FILE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,8})(?:\s*-\s*(\d{1,3}))?\s*$")
+
+
+def normalize_cik(value: str | int) -> str:
+    """Return a CIK as EDGAR's 10-digit zero-padded string; raise ``ValueError`` otherwise."""
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 10 or int(text) == 0:
+        raise ValueError(f"not a CIK: {value!r}")
+    return text.zfill(10)
+
+
+def normalize_accession(value: str) -> str:
+    """Return an accession number in its dashed form ``0000320193-24-000061``.
+
+    Accepts the dashed form and the 18-digit folder form; raises ``ValueError`` otherwise.
+    """
+    text = value.strip()
+    match = _ACCESSION_DASHED.match(text) or _ACCESSION_PLAIN.match(text)
+    if match is None:
+        raise ValueError(f"not an accession number: {value!r}")
+    return "-".join(match.groups())
+
+
+def accession_folder(accession: str) -> str:
+    """The 18-digit folder name EDGAR uses for an accession: dashes removed."""
+    return normalize_accession(accession).replace("-", "")
+
+
+def normalize_file_number(value: str) -> str:
+    """Return an SEC file number in EDGAR's form: 3-digit prefix, at least 5-digit number.
+
+    ``0-17999`` -> ``000-17999``, ``1-7933`` -> ``001-07933``, ``333-123456`` stays, and a
+    co-registrant suffix is kept (``333-140273-01``). Raises ``ValueError`` otherwise.
+    """
+    match = _FILE_NUMBER.match(value)
+    if match is None:
+        raise ValueError(f"not an SEC file number: {value!r}")
+    prefix, number, suffix = match.groups()
+    normal = f"{int(prefix):03d}-{int(number):05d}"
+    if suffix is not None:
+        normal += f"-{int(suffix):02d}"
+    return normal
+
+
+Cik = Annotated[str, AfterValidator(normalize_cik)]
+AccessionNo = Annotated[str, AfterValidator(normalize_accession)]
+FileNumber = Annotated[str, AfterValidator(normalize_file_number)]

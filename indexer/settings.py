@@ -1,0 +1,267 @@
+"""The configuration model: every key of ``config.yaml``, its type, default and policy.
+
+One frozen pydantic model per section, ``extra="forbid"`` everywhere so a misspelled key is an
+error that names it. The committed ``config.yaml`` documents every key; a test keeps the two in
+step. Loading (YAML file, environment overrides, error messages) is in ``indexer/config_file.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+__all__ = [
+    "ApiConfig",
+    "EdgarBaseUrls",
+    "EdgarConfig",
+    "ElasticsearchConfig",
+    "ManagedNodeConfig",
+    "Settings",
+    "StorageConfig",
+    "user_agent_problem",
+]
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_URL = re.compile(r"^https?://[^\s/]+(?::\d+)?(?:/[^\s]*)?$")
+_HEAP = re.compile(r"^\d+[mg]$")
+_VERSION_SPEC = re.compile(r"^\d+\.\d+(?:\.\d+)?$")
+
+
+def user_agent_problem(value: str) -> str | None:
+    """Why ``value`` is not an acceptable SEC User-Agent, or ``None`` if it is.
+
+    SEC's fair-access rules ask every automated client to declare who it is: a name (company
+    or person) and a contact e-mail address, e.g. ``"Example Research jane@example.org"``.
+    """
+    text = value.strip()
+    if not text:
+        return (
+            "not set; SEC requires a User-Agent naming you and a contact e-mail address, "
+            'e.g. "Example Research jane@example.org"'
+        )
+    email = _EMAIL.search(text)
+    if email is None:
+        return f"{value!r} has no contact e-mail address, which SEC requires"
+    name = (text[: email.start()] + text[email.end() :]).strip(" <>()[],;")
+    if not re.search(r"[A-Za-z]{2,}", name):
+        return f"{value!r} has an e-mail address but no name of a person or organization"
+    return None
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not _URL.match(value):
+        raise ValueError(f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+class EdgarBaseUrls(_Section):
+    """Where the three EDGAR hosts are reached; point them at a mirror or a test server."""
+
+    www: str = Field("https://www.sec.gov", description="Archives, indexes, filing folders.")
+    data: str = Field("https://data.sec.gov", description="Submissions JSON (data.sec.gov).")
+    efts: str = Field("https://efts.sec.gov", description="Full-text search (efts.sec.gov).")
+
+    _urls = field_validator("www", "data", "efts")(_check_url)
+
+
+class EdgarConfig(_Section):
+    """How this project talks to EDGAR, within SEC's fair-access rules."""
+
+    user_agent: str = Field(
+        "",
+        description="Declared User-Agent: your name or organization and a contact e-mail. "
+        "Required before any request to EDGAR.",
+    )
+    max_requests_per_second: Annotated[float, Field(gt=0, le=10)] = Field(
+        9,
+        description="Ceiling on requests per second to all EDGAR hosts together (SEC allows 10).",
+    )
+    block_cooldown_seconds: Annotated[float, Field(gt=0)] = Field(
+        660,
+        description="Silence after SEC's rate-limit block page or a 429 (SEC blocks ~10 min; "
+        "below 600 risks prolonging the block).",
+    )
+    timeout_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        30, description="Timeout for connecting and for each read of one response."
+    )
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = Field(
+        4, description="Attempts per URL for timeouts and 5xx answers before giving up."
+    )
+    max_response_bytes: Annotated[int, Field(ge=1_000_000)] = Field(
+        200_000_000, description="Largest response body accepted; larger bodies are refused."
+    )
+    base_urls: EdgarBaseUrls = Field(
+        default_factory=EdgarBaseUrls, description="Base URLs of the EDGAR hosts."
+    )
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent(cls, value: str) -> str:
+        # Empty is allowed here (commands that never contact EDGAR need none); the crawler
+        # refuses to start without one. A non-empty value must be valid.
+        if value.strip() and (problem := user_agent_problem(value)):
+            raise ValueError(problem)
+        return value.strip()
+
+
+class CrawlerConfig(_Section):
+    """What the crawler collects and from when."""
+
+    forms: list[str] = Field(
+        ["UPLOAD", "CORRESP", "DRSLTR"],
+        min_length=1,
+        description="EDGAR form types to collect.",
+    )
+    start_date: date = Field(
+        date(2004, 8, 1),
+        description="First day of backfill (letters are public for filings after 2004-08-01).",
+    )
+
+    @field_validator("forms")
+    @classmethod
+    def _forms(cls, value: list[str]) -> list[str]:
+        forms = [form.strip().upper() for form in value]
+        if any(not form for form in forms):
+            raise ValueError("form types must not be empty")
+        return list(dict.fromkeys(forms))
+
+
+class StorageConfig(_Section):
+    """Where the project keeps its state on disk."""
+
+    data_dir: Path = Field(
+        Path("data"),
+        description="Raw store, state database and managed Elasticsearch live here. "
+        "Relative paths are relative to the config file's folder.",
+    )
+
+
+class ManagedNodeConfig(_Section):
+    """The local single-node Elasticsearch that ``corresp es up`` runs when no URL is set."""
+
+    version: str = Field(
+        "8.19",
+        description='Elasticsearch version: "8.19" = newest 8.19.x patch available, or exact.',
+    )
+    http_port: Annotated[int, Field(ge=1024, le=65535)] = Field(
+        9250, description="HTTP port on 127.0.0.1."
+    )
+    transport_port: Annotated[int, Field(ge=1024, le=65535)] = Field(
+        9350, description="Transport port on 127.0.0.1."
+    )
+    heap: str = Field("1g", description='JVM heap, e.g. "512m" or "2g".')
+    java_home: str = Field(
+        "", description="JDK >= 17 to run it; empty = $ES_JAVA_HOME, $JAVA_HOME or `java`."
+    )
+    service_user: str = Field(
+        "corresp-es",
+        description="Elasticsearch refuses to run as root: when run as root, this system "
+        "user (created if missing) runs the node.",
+    )
+    startup_timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+        180, description="How long to wait for the node to report yellow health."
+    )
+    distribution_cache_dir: str = Field(
+        "",
+        description="Where downloaded distributions are cached; empty = "
+        "<data_dir>/elasticsearch/dist.",
+    )
+    download_url: str = Field(
+        "https://artifacts.elastic.co/downloads/elasticsearch",
+        description="Elastic's download site for the official Linux tarball (tried first).",
+    )
+    maven_repository_url: str = Field(
+        "https://repo1.maven.org/maven2",
+        description="Maven repository that lists the integ-test-zip versions (used when "
+        "Elastic's site is unreachable; the zip itself is fetched by `mvn`).",
+    )
+
+    @field_validator("version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        if not _VERSION_SPEC.match(value.strip()):
+            raise ValueError(f'{value!r} is not a version like "8.19" or "8.19.21"')
+        major = int(value.split(".", maxsplit=1)[0])
+        if major not in (8, 9):
+            raise ValueError("only Elasticsearch 8.x and 9.x are supported")
+        return value.strip()
+
+    @field_validator("heap")
+    @classmethod
+    def _heap(cls, value: str) -> str:
+        if not _HEAP.match(value.strip().lower()):
+            raise ValueError(f'{value!r} is not a heap size like "512m" or "2g"')
+        return value.strip().lower()
+
+    _urls = field_validator("download_url", "maven_repository_url")(_check_url)
+
+
+class ElasticsearchConfig(_Section):
+    """The Elasticsearch cluster that stores and serves letters, comments and threads."""
+
+    url: str = Field(
+        "",
+        description="Cluster URL (any 8.x or 9.x). Empty = the managed local node.",
+    )
+    index_prefix: str = Field(
+        "corresp-", description="Prefix of every index, alias and template this project owns."
+    )
+    api_key: SecretStr = Field(
+        SecretStr(""), description="API key (base64 'id:key' form); prefer the environment."
+    )
+    username: str = Field("", description="Basic-auth user name (with password).")
+    password: SecretStr = Field(SecretStr(""), description="Basic-auth password.")
+    ca_certs: str = Field("", description="CA certificate (PEM file) to verify the cluster's TLS.")
+    request_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        30, description="Timeout of one request to the cluster."
+    )
+    managed: ManagedNodeConfig = Field(
+        default_factory=ManagedNodeConfig, description="The managed local node."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value) if value.strip() else ""
+
+    @field_validator("index_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value):
+            raise ValueError(
+                f"{value!r} must be lower case letters, digits, '-', '_' or '.', "
+                "starting with a letter or digit (Elasticsearch index naming rules)"
+            )
+        return value
+
+    def effective_url(self) -> str:
+        """The configured URL, or the managed local node's when none is configured."""
+        return self.url or f"http://127.0.0.1:{self.managed.http_port}"
+
+
+class ApiConfig(_Section):
+    """The REST API and web interface served by ``corresp serve``."""
+
+    host: str = Field("127.0.0.1", description="Interface to listen on.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(8000, description="Port to listen on.")
+
+
+class Settings(_Section):
+    """The whole configuration file."""
+
+    edgar: EdgarConfig = Field(default_factory=EdgarConfig, description="EDGAR access.")
+    crawler: CrawlerConfig = Field(default_factory=CrawlerConfig, description="What to crawl.")
+    storage: StorageConfig = Field(default_factory=StorageConfig, description="Local state.")
+    elasticsearch: ElasticsearchConfig = Field(
+        default_factory=ElasticsearchConfig, description="Search engine."
+    )
+    api: ApiConfig = Field(default_factory=ApiConfig, description="REST API.")

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Create .venv and install the project with its pinned dependency versions (constraints.txt).
+# Idempotent and quick when nothing changed. Installs Java and Maven from Debian's packages
+# when they are missing and we are root (the managed Elasticsearch needs both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    python=$candidate; break
+  fi
+done
+[ -n "$python" ] || { echo "error: Python >= 3.11 is required" >&2; exit 1; }
+
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing ${missing[*]} (needed for the managed Elasticsearch node)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven" >&2
+  fi
+fi
+
+stamp=.venv/.installed
+digest=$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ] && [ -x .venv/bin/corresp ]; then
+  exit 0
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+echo "$digest" > "$stamp"
+echo "Installed corresp into .venv ($(.venv/bin/python --version))"

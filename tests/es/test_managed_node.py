@@ -1,0 +1,87 @@
+"""`corresp es up|status|down` against a second, real managed node on other ports.
+
+The node runs from a temporary data directory; the distribution comes from the same cache
+the suite's main node uses when ``ES_DISTRIBUTION_CACHE`` is set (else it is obtained).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _corresp(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "indexer", *args]
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+@pytest.fixture
+def node_env(tmp_path: Path) -> dict[str, str]:
+    tmp_path.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CORRESP")}
+    env |= {
+        "CORRESP__STORAGE__DATA_DIR": str(tmp_path / "data"),
+        "CORRESP__ELASTICSEARCH__MANAGED__HTTP_PORT": str(_free_port()),
+        "CORRESP__ELASTICSEARCH__MANAGED__TRANSPORT_PORT": str(_free_port()),
+        "CORRESP__ELASTICSEARCH__MANAGED__HEAP": "256m",
+    }
+    if cache := os.environ.get("ES_DISTRIBUTION_CACHE"):
+        env["CORRESP__ELASTICSEARCH__MANAGED__DISTRIBUTION_CACHE_DIR"] = cache
+    return env
+
+
+# ``es``: like every Elasticsearch test, fail (not skip) under REQUIRE_ES=1 without a node.
+@pytest.mark.usefixtures("es")
+def test_up_status_down_status(node_env: dict[str, str]) -> None:
+    try:
+        up = _corresp(node_env, "es", "up", "--json")
+        assert up.returncode == 0, up.stderr
+        started = json.loads(up.stdout)
+        assert started["running"] is True
+        assert started["health"] in ("green", "yellow")
+        assert started["version"].startswith(("8.19.", "9."))
+
+        status = _corresp(node_env, "es", "status")
+        assert status.returncode == 0, status.stderr
+        assert f"Elasticsearch {started['version']}" in status.stdout
+        assert "health: " in status.stdout
+
+        again = _corresp(node_env, "es", "up", "--json")
+        assert again.returncode == 0
+        assert json.loads(again.stdout)["pid"] == started["pid"]
+    finally:
+        down = _corresp(node_env, "es", "down")
+    assert down.returncode == 0, down.stderr
+    assert "stopped" in down.stdout
+
+    after = _corresp(node_env, "es", "status")
+    assert after.returncode == 1
+    assert "not running" in after.stderr
+    assert "corresp es up" in after.stderr
+
+
+def test_external_url_starts_nothing(node_env: dict[str, str], es_url: str) -> None:
+    env = node_env | {"CORRESP__ELASTICSEARCH__URL": es_url}
+    result = _corresp(env, "es", "up", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "nothing to start" in result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["managed"] is False
+    assert payload["running"] is True
+    assert not (Path(env["CORRESP__STORAGE__DATA_DIR"]) / "elasticsearch").exists()
