@@ -11,8 +11,11 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from indexer.models import normalize_cik
 
 __all__ = [
     "ApiConfig",
@@ -99,6 +102,11 @@ class EdgarConfig(_Section):
     max_response_bytes: Annotated[int, Field(ge=1_000_000)] = Field(
         200_000_000, description="Largest response body accepted; larger bodies are refused."
     )
+    max_concurrent_requests: Annotated[int, Field(ge=1, le=64)] = Field(
+        12,
+        description="Requests in flight at once, so slow answers do not leave the request "
+        "budget unused; the rate ceiling, not this number, sets the pace.",
+    )
     base_urls: EdgarBaseUrls = Field(
         default_factory=EdgarBaseUrls, description="Base URLs of the EDGAR hosts."
     )
@@ -113,6 +121,47 @@ class EdgarConfig(_Section):
         return value.strip()
 
 
+_CRON = re.compile(r"^\S+(\s+\S+){4}$")
+
+
+class ScheduleConfig(_Section):
+    """Cron expressions (minute hour day month weekday) for `corresp schedule`; "" = off."""
+
+    timezone: str = Field("America/New_York", description="Time zone of the expressions.")
+    daily_index: str = Field(
+        "30 1,6,12 * * *",
+        description="Read the daily indexes (built nightly from about 22:00 Eastern).",
+    )
+    current_feed: str = Field(
+        "*/10 6-21 * * 1-5",
+        description="Poll the current-filings feed during EDGAR's filing hours.",
+    )
+    submissions: str = Field(
+        "0 7 * * *", description="Refresh crawler.ciks from their submissions JSON."
+    )
+    backfill: str = Field(
+        "",
+        description="Continue the quarterly-index backfill from crawler.start_date.",
+    )
+
+    @field_validator("daily_index", "current_feed", "submissions", "backfill")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if value and not _CRON.match(value):
+            raise ValueError(f"{value!r} is not a 5-field cron expression")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
 class CrawlerConfig(_Section):
     """What the crawler collects and from when."""
 
@@ -125,6 +174,34 @@ class CrawlerConfig(_Section):
         date(2004, 8, 1),
         description="First day of backfill (letters are public for filings after 2004-08-01).",
     )
+    daily_index_lookback_days: Annotated[int, Field(ge=0, le=60)] = Field(
+        5,
+        description="Days before the daily-index cursor read again on every crawl (SEC "
+        "rebuilds indexes overnight).",
+    )
+    first_crawl_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        30, description="Days of daily indexes the first incremental crawl reads."
+    )
+    max_attempts_per_filing: Annotated[int, Field(ge=1, le=100)] = Field(
+        6, description="Failed downloads of one filing before it is parked as failed."
+    )
+    retry_delay_seconds: Annotated[float, Field(ge=0)] = Field(
+        300,
+        description="Wait before retrying a failed filing; doubles after each failure.",
+    )
+    ciks: list[str] = Field(
+        [],
+        description="Companies (CIKs) whose whole correspondence is refreshed from their "
+        "submissions JSON by the scheduler.",
+    )
+    schedule: ScheduleConfig = Field(
+        default_factory=ScheduleConfig, description="When `corresp schedule` runs jobs."
+    )
+
+    @field_validator("ciks")
+    @classmethod
+    def _ciks(cls, value: list[str]) -> list[str]:
+        return [normalize_cik(cik) for cik in value]
 
     @field_validator("forms")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import entry_points
+
 import click
 import yaml
 from rich.markup import escape
@@ -35,6 +37,9 @@ def check(cli_ctx: CliContext, path: str | None, as_json: bool) -> None:
     """
     try:
         loaded = load_settings(path or cli_ctx.config_path)
+        if problems := plugin_problems(loaded.settings):
+            source = str(loaded.path) if loaded.path else "defaults"
+            raise ConfigError(source, problems)
     except ConfigError as exc:
         if as_json:
             emit_json(
@@ -58,6 +63,14 @@ def check(cli_ctx: CliContext, path: str | None, as_json: bool) -> None:
         warn(message)
     out.print("ok")
     err.print(f"[dim]checked {escape(source)}[/dim]")
+
+
+def plugin_problems(settings: Settings) -> list[tuple[str, str]]:
+    """Problems found by the checks other packages register (``corresp.config_checks``)."""
+    problems = []
+    for point in entry_points(group="corresp.config_checks"):
+        problems.extend(point.load()(settings))
+    return problems
 
 
 def config_warnings(settings: Settings) -> list[str]:

@@ -1,0 +1,285 @@
+"""The crawler's sub-commands of ``corresp``: crawl, backfill, schedule, status, import.
+
+Registered through the ``corresp.commands`` entry points. Each command loads the
+configuration once, refuses to contact EDGAR without a valid ``edgar.user_agent``, stops
+cleanly on SIGTERM/SIGINT (the filings in hand are finished), and prints a summary for
+people or, with ``--json``, for programs.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cycle import Crawler, CrawlReport
+from crawler.importer import run_import
+from crawler.progress import FetchProgress
+from crawler.schedule import run_schedule
+from crawler.state import CrawlState
+from crawler.store import RawStore
+from indexer.cli.context import CliContext, pass_cli
+from indexer.cli.output import emit_json, err, out, report
+from indexer.models import normalize_cik
+from indexer.settings import Settings
+
+__all__ = ["backfill", "crawl", "import_files", "schedule", "status"]
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _to_date(value: datetime | None) -> date | None:
+    return value.date() if value else None
+
+
+def _ciks(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    try:
+        return [normalize_cik(value) for value in values]
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _forms(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    forms = [form.strip().upper() for form in value.split(",") if form.strip()]
+    if not forms:
+        raise click.BadParameter("give at least one form type, e.g. UPLOAD,CORRESP")
+    return forms
+
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+
+
+@contextmanager
+def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Crawler]:
+    """A crawler that SIGTERM/SIGINT stop cleanly (a second SIGINT interrupts at once)."""
+    crawler = Crawler(settings, forms=forms)
+
+    def request_stop(signum: int, _frame: object) -> None:
+        report(f"{signal.Signals(signum).name}: finishing the filings in hand, then stopping")
+        crawler.stop(f"stopped by {signal.Signals(signum).name}")
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield crawler
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        crawler.close()
+
+
+def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
+    if as_json:
+        emit_json(report_.to_dict())
+    else:
+        out.print(
+            f"{title}: {report_.found} listed ({report_.new} new, {report_.already_stored} "
+            f"already stored), {report_.fetched} fetched, {report_.failed} failed, "
+            f"{report_.requests} requests in {report_.elapsed_seconds:.1f} s"
+        )
+        if report_.adopted:
+            out.print(f"{report_.adopted} recovered from the raw store without downloading")
+        if report_.bad_lines or report_.document_problems:
+            out.print(
+                f"{report_.bad_lines} malformed index line(s), {report_.document_problems} "
+                "document problem(s) recorded: see `corresp status`"
+            )
+        for error in report_.errors[:5]:
+            err.print(f"  failed: {error}", markup=False)
+        if report_.stopped:
+            err.print(f"stopped early: {report_.stopped}", markup=False)
+    if report_.stopped and "blocked" in report_.stopped:
+        sys.exit(1)
+
+
+@click.command("crawl")
+@click.option("--since", type=_DATE, help="First listing day (default: cursor minus lookback).")
+@click.option("--until", type=_DATE, help="Last listing day (default: today, US Eastern).")
+@click.option(
+    "--cik",
+    "ciks",
+    multiple=True,
+    callback=_ciks,
+    help="Crawl these companies' whole history from their submissions JSON (repeatable).",
+)
+@click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
+@click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
+@_json_option
+@pass_cli
+def crawl(
+    cli_ctx: CliContext,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    ciks: list[str],
+    forms: list[str] | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """One incremental pass: new filings from the daily indexes, then download them.
+
+    Filings are found by the day EDGAR lists them (letters are released weeks after their
+    date), stored with their original bytes, and recorded in the ledger. Failed downloads
+    are retried on later passes and parked after crawler.max_attempts_per_filing.
+    """
+    settings = cli_ctx.settings
+    with _crawler(settings, forms) as crawler, _progress(crawler, "crawl", as_json) as bar:
+        result = crawler.crawl(
+            since=_to_date(since),
+            until=_to_date(until),
+            ciks=ciks or None,
+            limit=limit,
+            progress=bar,
+        )
+    _finish(result, as_json=as_json, title="crawl")
+
+
+@click.command("backfill")
+@click.option("--from", "start", type=_DATE, help="First day (default: crawler.start_date).")
+@click.option("--to", "end", type=_DATE, help="Last day (default: today).")
+@click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
+@click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
+@_json_option
+@pass_cli
+def backfill(
+    cli_ctx: CliContext,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    forms: list[str] | None,
+    limit: int | None,
+    as_json: bool,
+) -> None:
+    """Collect the history from EDGAR's quarterly indexes (resumable at any time).
+
+    Reads the full-index of every quarter from --from to --to, and the quarter after, for
+    letters released late, then downloads every listed filing not yet stored.
+    """
+    settings = cli_ctx.settings
+    with _crawler(settings, forms) as crawler, _progress(crawler, "backfill", as_json) as bar:
+        result = crawler.backfill(
+            start=_to_date(start), end=_to_date(end), limit=limit, progress=bar
+        )
+    _finish(result, as_json=as_json, title="backfill")
+
+
+@contextmanager
+def _progress(crawler: Crawler, description: str, as_json: bool) -> Iterator[FetchProgress]:
+    enabled = not as_json and err.is_terminal
+    with FetchProgress(crawler.client, description=description, enabled=enabled) as bar:
+        yield bar
+
+
+@click.command("schedule")
+@click.option("--now", "run_now", is_flag=True, help="Also run every job once at start-up.")
+@pass_cli
+def schedule(cli_ctx: CliContext, run_now: bool) -> None:
+    """Run the crawler as a foreground daemon on the crawler.schedule cron expressions.
+
+    Stops cleanly on SIGTERM or Ctrl-C: the filings in hand are finished first.
+    """
+    settings = cli_ctx.settings
+    crawler = Crawler(settings)
+    try:
+        run_schedule(settings, crawler, run_now=run_now, report=report)
+    finally:
+        crawler.close()
+
+
+@click.command("status")
+@click.option("--limit", type=click.IntRange(min=1), default=20, help="Rows of each list.")
+@_json_option
+@pass_cli
+def status(cli_ctx: CliContext, limit: int, as_json: bool) -> None:
+    """The ledger: filings by status, cursors, parked failures and recorded problems."""
+    settings = cli_ctx.settings
+    path = settings.storage.data_dir / "crawl-state.sqlite3"
+    if not path.exists():
+        if as_json:
+            emit_json({"filings": {}, "cursors": {}, "parked": [], "problems": []})
+        else:
+            out.print(f"nothing crawled yet ({path} does not exist)")
+        return
+    state = CrawlState(path)
+    try:
+        summary = state.summary(limit=limit)
+    finally:
+        state.close()
+    if as_json:
+        emit_json(
+            {
+                "filings": summary.counts,
+                "retrying": summary.retrying,
+                "cursors": summary.cursors,
+                "parked": summary.parked,
+                "problems": summary.problems,
+                "problem_count": summary.problem_count,
+            }
+        )
+        return
+    total = sum(summary.counts.values())
+    counts = ", ".join(f"{n} {status_}" for status_, n in sorted(summary.counts.items()))
+    out.print(f"filings: {total} ({counts or 'none'}); {summary.retrying} awaiting retry")
+    for name, value in summary.cursors.items():
+        out.print(f"cursor {name}: {value}")
+    _print_rows(
+        "parked (failed repeatedly)", summary.parked, ("accession", "attempts", "last_error")
+    )
+    _print_rows(
+        f"problems ({summary.problem_count} recorded)",
+        summary.problems,
+        ("kind", "source", "detail"),
+    )
+
+
+def _print_rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    if not rows:
+        return
+    out.print(f"{title}:")
+    for row in rows:
+        out.print("  " + " | ".join(str(row.get(key, "")) for key in keys), markup=False)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
+@_json_option
+@pass_cli
+def import_files(
+    cli_ctx: CliContext, paths: tuple[Path, ...], forms: list[str] | None, as_json: bool
+) -> None:
+    """Store local EDGAR files: .txt submissions, .nc files, Feed .tar.gz archives, folders.
+
+    A folder is searched recursively; filing folders in EDGAR's layout
+    (…/CIK/ACCESSION/) are imported with their documents. Nothing is downloaded.
+    """
+    settings = cli_ctx.settings
+    data_dir = settings.storage.data_dir
+    state = CrawlState(data_dir / "crawl-state.sqlite3")
+    try:
+        result = run_import(
+            list(paths),
+            state=state,
+            store=RawStore(data_dir / "raw"),
+            forms=forms or settings.crawler.forms,
+        )
+    finally:
+        state.close()
+    if as_json:
+        emit_json({key: value for key, value in vars(result).items() if key != "accessions"})
+        return
+    out.print(
+        f"import: {result.filings_found} filings found, {result.stored} stored, "
+        f"{result.already_stored} already stored, {result.other_forms} of other forms, "
+        f"{result.failed} failed"
+    )
+    for problem in result.problems[:10]:
+        err.print(f"  {problem}", markup=False)

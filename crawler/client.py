@@ -1,0 +1,312 @@
+"""The only code that talks to EDGAR: one polite HTTP client for all three hosts.
+
+Every request carries the declared User-Agent, waits for its turn in the shared ``Throttle``,
+and is classified by status *and* body (SEC answers 403 both for "not there" and for "you are
+blocked"). Retries follow ``RetryPolicy``; a block page or 429 silences every host for the
+cool-down and the request is then tried again, up to a bound. Bodies are size- and
+time-limited. Only paths below the configured base URLs are ever fetched, so nothing read
+from a filing or an index can send the crawler to another host.
+
+This module is the seam to httpx: its exceptions are translated here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Literal
+
+import httpx
+
+from crawler.edgar.pages import ErrorKind, classify_error_body
+from crawler.errors import (
+    CrawlAborted,
+    DownloadError,
+    EdgarNotFoundError,
+    RateLimitedError,
+    ResponseTooLargeError,
+    UserAgentError,
+)
+from crawler.retry import Block, GiveUp, Outcome, Retry, RetryPolicy
+from crawler.throttle import Throttle
+from indexer.settings import EdgarConfig, user_agent_problem
+
+__all__ = ["EdgarClient", "FetchResult", "Host", "MockTransport", "make_client"]
+
+logger = logging.getLogger(__name__)
+
+Host = Literal["www", "data", "efts"]
+MockTransport = httpx.MockTransport
+"""Re-exported for tests that drive the client without sockets."""
+
+_SERVER_ERRORS = frozenset({500, 502, 503, 504})
+_MAX_CONSECUTIVE_BLOCKS = 3
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """A successful (or not-modified) response."""
+
+    url: str
+    status: int
+    content: bytes
+    """The body, decoded from any Content-Encoding; empty when not modified."""
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None
+    attempts: int
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def last_modified_at(self) -> float | None:
+        """``Last-Modified`` as a POSIX timestamp, when present and valid."""
+        if not self.last_modified:
+            return None
+        try:
+            return parsedate_to_datetime(self.last_modified).timestamp()
+        except (TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """How one request ended."""
+
+    outcome: Outcome
+    detail: str
+    status: int | None = None
+    result: FetchResult | None = None
+
+
+@dataclass
+class ClientStats:
+    """Counters of everything sent, for status output and benchmarks."""
+
+    requests: int = 0
+    by_host: Counter[str] = field(default_factory=Counter)
+    by_outcome: Counter[str] = field(default_factory=Counter)
+    bytes_received: int = 0
+    blocks: int = 0
+
+
+class EdgarClient:
+    """Fetches paths from the configured EDGAR hosts within SEC's fair-access rules."""
+
+    def __init__(
+        self,
+        cfg: EdgarConfig,
+        *,
+        throttle: Throttle,
+        policy: RetryPolicy,
+        max_connections: int = 16,
+        transport: httpx.BaseTransport | None = None,
+        response_deadline_seconds: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if problem := user_agent_problem(cfg.user_agent):
+            raise UserAgentError(f"edgar.user_agent is {problem}")
+        self.cfg = cfg
+        self.throttle = throttle
+        self.policy = policy
+        self.stats = ClientStats()
+        self._lock = threading.Lock()
+        self._consecutive_blocks = 0
+        self._sleep = sleep
+        self._deadline = response_deadline_seconds or cfg.timeout_seconds * 10
+        self._bases: dict[Host, str] = {
+            "www": cfg.base_urls.www,
+            "data": cfg.base_urls.data,
+            "efts": cfg.base_urls.efts,
+        }
+        self._http = httpx.Client(
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(cfg.timeout_seconds),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            follow_redirects=False,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> EdgarClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def url(self, host: Host, path: str) -> str:
+        """The absolute URL of ``path`` on ``host``; refuses anything but a plain path."""
+        if not path.startswith("/") or path.startswith("//") or "://" in path:
+            raise DownloadError(path, "refusing a path that is not below a configured base URL")
+        return self._bases[host] + path
+
+    def get(
+        self,
+        host: Host,
+        path: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        max_bytes: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> FetchResult:
+        """GET ``path`` from ``host`` with retries; conditional when ``etag``/``last_modified``.
+
+        Raises ``EdgarNotFoundError`` (absent), ``ResponseTooLargeError``,
+        ``RateLimitedError`` (blocked repeatedly), ``DownloadError`` (attempts exhausted or
+        another 4xx) or ``CrawlAborted`` (``cancelled`` became true while waiting).
+        """
+        url = self.url(host, path)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        limit = max_bytes or self.cfg.max_response_bytes
+        attempt = 0
+        while True:
+            attempt += 1
+            if not self.throttle.acquire(cancelled=cancelled):
+                raise CrawlAborted("stopping")
+            tried = self._attempt(url, headers, limit, attempt)
+            self._count(host, tried)
+            if tried.result is not None:
+                return tried.result
+            decision = self.policy.decide(tried.outcome, attempt)
+            if isinstance(decision, Block):
+                self._on_block(url, tried)
+                attempt -= 1  # a blocked attempt is not the URL's fault
+                continue
+            if isinstance(decision, GiveUp):
+                if tried.outcome is Outcome.NOT_FOUND:
+                    raise EdgarNotFoundError(url, status=tried.status or 404)
+                raise DownloadError(url, tried.detail, status=tried.status, attempts=attempt)
+            assert isinstance(decision, Retry)
+            logger.info("retrying %s in %.1fs: %s", url, decision.delay_seconds, tried.detail)
+            if not self._wait(decision.delay_seconds, cancelled):
+                raise CrawlAborted("stopping")
+
+    def _attempt(self, url: str, headers: dict[str, str], limit: int, attempt: int) -> _Attempt:
+        """Send one request and classify how it ended."""
+        try:
+            with self._http.stream("GET", url, headers=headers) as response:
+                status = response.status_code
+                if status == 200:
+                    body = self._read_limited(response, url, limit)
+                    result = self._result(url, response, body, attempt)
+                    return _Attempt(Outcome.OK, "200", status, result)
+                if status == 304:
+                    result = self._result(url, response, b"", attempt)
+                    return _Attempt(Outcome.NOT_MODIFIED, "304", status, result)
+                body = self._read_limited(response, url, 1 << 20, truncate=True)
+                return self._classify(status, body, response.headers.get("content-type"))
+        except httpx.TimeoutException as exc:
+            return _Attempt(Outcome.TRANSIENT, f"timeout ({type(exc).__name__})")
+        except (httpx.TransportError, httpx.DecodingError, httpx.StreamError) as exc:
+            return _Attempt(Outcome.TRANSIENT, f"{type(exc).__name__}: {exc}")
+
+    def _read_limited(
+        self, response: httpx.Response, url: str, limit: int, *, truncate: bool = False
+    ) -> bytes:
+        declared = response.headers.get("content-length")
+        if not truncate and declared and declared.isdigit() and int(declared) > limit:
+            raise ResponseTooLargeError(url, limit=limit)
+        started = time.monotonic()
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes(_CHUNK):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if truncate:
+                    break
+                raise ResponseTooLargeError(url, limit=limit)
+            if time.monotonic() - started > self._deadline:
+                raise httpx.ReadTimeout(f"body not complete after {self._deadline:.0f} s")
+        return b"".join(chunks)
+
+    @staticmethod
+    def _result(url: str, response: httpx.Response, body: bytes, attempt: int) -> FetchResult:
+        return FetchResult(
+            url=url,
+            status=response.status_code,
+            content=body,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            content_type=response.headers.get("content-type"),
+            attempts=attempt,
+        )
+
+    @staticmethod
+    def _classify(status: int, body: bytes, content_type: str | None) -> _Attempt:
+        kind = classify_error_body(status, body, content_type)
+        if kind is ErrorKind.NOT_FOUND:
+            return _Attempt(Outcome.NOT_FOUND, f"HTTP {status}: not on EDGAR", status)
+        if kind in (ErrorKind.RATE_LIMITED, ErrorKind.UNDECLARED_TOOL) or status == 429:
+            return _Attempt(Outcome.RATE_LIMITED, f"HTTP {status}: {kind.value}", status)
+        if status in _SERVER_ERRORS:
+            return _Attempt(Outcome.SERVER_ERROR, f"HTTP {status}: server error", status)
+        if status == 403:
+            # An unrecognized 403 page from SEC is treated as a block: continuing to send
+            # during a real block would extend it, while pausing costs only time.
+            return _Attempt(Outcome.RATE_LIMITED, "HTTP 403: unrecognized refusal page", status)
+        if status == 404:
+            return _Attempt(Outcome.NOT_FOUND, "HTTP 404: not found", status)
+        return _Attempt(Outcome.CLIENT_ERROR, f"HTTP {status}: unexpected status", status)
+
+    def _on_block(self, url: str, tried: _Attempt) -> None:
+        with self._lock:
+            self._consecutive_blocks += 1
+            self.stats.blocks += 1
+            blocks = self._consecutive_blocks
+        self.throttle.start_cooldown()
+        logger.warning(
+            "SEC refused %s (%s): no request to any EDGAR host for %.0f s",
+            url,
+            tried.detail,
+            self.throttle.cooldown_seconds,
+        )
+        if blocks >= _MAX_CONSECUTIVE_BLOCKS:
+            raise RateLimitedError(url, status=tried.status or 403)
+
+    def _count(self, host: Host, tried: _Attempt) -> None:
+        with self._lock:
+            self.stats.requests += 1
+            self.stats.by_host[host] += 1
+            self.stats.by_outcome[tried.outcome.value] += 1
+            self.stats.bytes_received += len(tried.result.content) if tried.result else 0
+            if tried.outcome is not Outcome.RATE_LIMITED:
+                self._consecutive_blocks = 0
+
+    def _wait(self, seconds: float, cancelled: Callable[[], bool] | None) -> bool:
+        deadline = time.monotonic() + seconds
+        while (remaining := deadline - time.monotonic()) > 0:
+            if cancelled is not None and cancelled():
+                return False
+            self._sleep(min(remaining, 0.5))
+        return True
+
+
+def make_client(
+    cfg: EdgarConfig,
+    *,
+    max_connections: int = 16,
+    transport: httpx.BaseTransport | None = None,
+) -> EdgarClient:
+    """A client with its own throttle and the configured retry policy."""
+    throttle = Throttle(cfg.max_requests_per_second, cfg.block_cooldown_seconds)
+    policy = RetryPolicy(max_attempts=cfg.max_attempts)
+    return EdgarClient(
+        cfg, throttle=throttle, policy=policy, max_connections=max_connections, transport=transport
+    )

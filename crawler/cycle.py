@@ -1,0 +1,311 @@
+"""One crawl pass: discover, download, store, record; and the scheduled-job wrapper.
+
+``Crawler`` owns the client, the ledger and the raw store for one process. Downloads run on a
+pool of ``edgar.max_concurrent_requests`` workers sharing the client's throttle, so slow
+answers never leave the request budget unused while the throttle alone sets the pace.
+
+Per-filing problems (download errors, truncated or unparsable submissions, undecodable
+documents) are recorded and the pass goes on; a filing that keeps failing is parked. A
+repeated rate-limit block stops the pass. ``stop()`` (called on SIGTERM) lets every worker
+finish the filing in hand, starts nothing new, and leaves the ledger consistent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from crawler.client import EdgarClient, make_client
+from crawler.discovery import DAILY_CURSOR, Discovery, DiscoveryReport, eastern_today
+from crawler.download import download_filing
+from crawler.errors import CrawlAborted, DownloadError, ParseError, RateLimitedError
+from crawler.state import CrawlState, PendingFiling
+from crawler.store import RawStore
+from indexer.settings import Settings
+
+__all__ = ["CrawlReport", "Crawler", "FetchOutcome", "run_scheduled_job"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 256
+
+
+class FetchOutcome(StrEnum):
+    FETCHED = "fetched"
+    ADOPTED = "adopted"
+    FAILED = "failed"
+    PARKED = "parked"
+    STOPPED = "stopped"
+
+
+@dataclass
+class CrawlReport:
+    """What one pass did; printed by the commands (``--json``) and used by benchmarks."""
+
+    found: int = 0
+    """Filings of the configured forms listed by the sources read."""
+    new: int = 0
+    """Of those, filings this ledger had never seen."""
+    already_stored: int = 0
+    """Of those, filings whose raw bytes were stored before this pass."""
+    fetched: int = 0
+    """Filings downloaded and stored by this pass (old retries included)."""
+    adopted: int = 0
+    """Filings found complete in the raw store after an interrupted run (no download)."""
+    failed: int = 0
+    """Failed download attempts this pass (each filing is retried later)."""
+    parked: int = 0
+    """Filings that reached the attempt limit this pass."""
+    requests: int = 0
+    index_files: int = 0
+    bad_lines: int = 0
+    document_problems: int = 0
+    elapsed_seconds: float = 0.0
+    stopped: str | None = None
+    """Why the pass ended early, if it did."""
+    errors: list[str] = field(default_factory=list)
+
+    def add_discovery(self, report: DiscoveryReport, already_stored: int) -> None:
+        self.found += report.listed
+        self.new += report.new
+        self.index_files += report.index_files
+        self.bad_lines += report.bad_lines
+        self.already_stored += already_stored
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["errors"] = self.errors[:20]
+        return data
+
+
+class ProgressCallback(Protocol):
+    """Told how many filings are due, then of each one's outcome."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, outcome: FetchOutcome) -> None: ...
+
+
+class Crawler:
+    """Everything a crawl pass needs in one process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: EdgarClient | None = None,
+        forms: Iterable[str] | None = None,
+    ) -> None:
+        self.settings = settings
+        data_dir = settings.storage.data_dir
+        self.forms = [form.upper() for form in (forms or settings.crawler.forms)]
+        self.client = client or make_client(
+            settings.edgar, max_connections=settings.edgar.max_concurrent_requests
+        )
+        self.state = CrawlState(data_dir / "crawl-state.sqlite3")
+        self.store = RawStore(data_dir / "raw")
+        self.store.remove_stale_temporaries()
+        self._stop = threading.Event()
+        self._stop_reason: str | None = None
+        self._report_lock = threading.Lock()
+        self.discovery = Discovery(
+            self.client, self.state, forms=self.forms, cancelled=self._stop.is_set
+        )
+
+    def close(self) -> None:
+        self.client.close()
+        self.state.close()
+
+    def __enter__(self) -> Crawler:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def stop(self, reason: str = "stop requested") -> None:
+        """Finish the filings in hand, start nothing new."""
+        self._stop_reason = self._stop_reason or reason
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    # -- passes ------------------------------------------------------------------------------
+
+    def crawl(
+        self,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        ciks: list[str] | None = None,
+        limit: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> CrawlReport:
+        """Incremental pass: daily indexes (or the CIKs' submissions JSON), then downloads."""
+        return self._pass(lambda: self._discover_recent(since, until, ciks), limit, progress)
+
+    def backfill(
+        self,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        limit: int | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> CrawlReport:
+        """Quarterly indexes from ``start`` (default ``crawler.start_date``), then downloads."""
+        start = start or self.settings.crawler.start_date
+        end = end or eastern_today()
+        return self._pass(lambda: self.discovery.quarterly(start, end), limit, progress)
+
+    def poll_feed(self, *, progress: ProgressCallback | None = None) -> CrawlReport:
+        """Same-day letters from the current-filings feed."""
+        return self._pass(self.discovery.feed, None, progress)
+
+    def fetch_due(
+        self, *, limit: int | None = None, progress: ProgressCallback | None = None
+    ) -> CrawlReport:
+        """Download every pending filing whose attempt is due (retries included)."""
+        return self._pass(None, limit, progress)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _discover_recent(
+        self, since: date | None, until: date | None, ciks: list[str] | None
+    ) -> DiscoveryReport:
+        if ciks:
+            return self.discovery.companies(ciks)
+        crawler_cfg = self.settings.crawler
+        today = eastern_today()
+        if since is None:
+            cursor = self.state.cursor(DAILY_CURSOR)
+            if cursor:
+                since = date.fromisoformat(cursor) - timedelta(
+                    crawler_cfg.daily_index_lookback_days
+                )
+            else:
+                since = today - timedelta(days=crawler_cfg.first_crawl_days)
+        return self.discovery.daily(since, until or today, today=today)
+
+    def _pass(
+        self,
+        discover: Callable[[], DiscoveryReport] | None,
+        limit: int | None,
+        progress: ProgressCallback | None,
+    ) -> CrawlReport:
+        started = time.monotonic()
+        requests_before = self.client.stats.requests
+        report = CrawlReport()
+        try:
+            if discover is not None:
+                stored_before = self.state.stored_accessions()
+                found = discover()
+                report.add_discovery(found, len(found.accessions & stored_before))
+            self._download_due(report, limit, progress)
+        except RateLimitedError as exc:
+            report.stopped = f"blocked by SEC repeatedly: {exc}"
+        except CrawlAborted as exc:
+            report.stopped = exc.reason
+        if self.stopping and report.stopped is None:
+            report.stopped = self._stop_reason
+        report.requests = self.client.stats.requests - requests_before
+        report.elapsed_seconds = round(time.monotonic() - started, 3)
+        return report
+
+    def _download_due(
+        self, report: CrawlReport, limit: int | None, progress: ProgressCallback | None
+    ) -> None:
+        attempted: set[str] = set()
+        workers = self.settings.edgar.max_concurrent_requests
+        if progress is not None:
+            due = self.state.count_due(forms=self.forms)
+            progress.start(due if limit is None else min(due, limit))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
+            while not self.stopping:
+                remaining = None if limit is None else limit - len(attempted)
+                if remaining is not None and remaining <= 0:
+                    break
+                due = [
+                    filing
+                    for filing in self.state.due_filings(forms=self.forms, limit=_BATCH * 2)
+                    if filing.accession not in attempted
+                ][: min(_BATCH, remaining) if remaining is not None else _BATCH]
+                if not due:
+                    break
+                attempted.update(filing.accession for filing in due)
+                for outcome in pool.map(self._fetch_one, due, [report] * len(due)):
+                    if progress is not None:
+                        progress.advance(outcome)
+
+    def _fetch_one(self, filing: PendingFiling, report: CrawlReport) -> FetchOutcome:
+        if self.stopping:
+            return FetchOutcome.STOPPED
+        try:
+            downloaded = download_filing(
+                self.client, self.store, filing, cancelled=self._stop.is_set
+            )
+        except CrawlAborted:
+            return FetchOutcome.STOPPED
+        except RateLimitedError as exc:
+            self.stop(f"blocked by SEC repeatedly: {exc}")
+            return FetchOutcome.STOPPED
+        except (DownloadError, ParseError) as exc:
+            return self._record_failure(filing, str(exc), report)
+        self.state.mark_fetched(
+            filing.accession,
+            raw_path=downloaded.stored.relative_path,
+            raw_sha256=downloaded.stored.sha256,
+            raw_bytes=downloaded.stored.size,
+            filing_date=downloaded.filing_date,
+            released_on=downloaded.released_on,
+        )
+        for problem in downloaded.problems:
+            self.state.record_problem(
+                filing.accession, "document", problem, accession=filing.accession
+            )
+        with self._report_lock:
+            report.document_problems += len(downloaded.problems)
+            if downloaded.adopted:
+                report.adopted += 1
+            else:
+                report.fetched += 1
+        return FetchOutcome.ADOPTED if downloaded.adopted else FetchOutcome.FETCHED
+
+    def _record_failure(
+        self, filing: PendingFiling, reason: str, report: CrawlReport
+    ) -> FetchOutcome:
+        crawler_cfg = self.settings.crawler
+        parked = self.state.record_failure(
+            filing.accession,
+            reason,
+            max_attempts=crawler_cfg.max_attempts_per_filing,
+            retry_after=timedelta(seconds=crawler_cfg.retry_delay_seconds),
+        )
+        logger.warning("%s %s: %s", filing.accession, "parked" if parked else "failed", reason)
+        with self._report_lock:
+            report.failed += 1
+            report.parked += int(parked)
+            report.errors.append(f"{filing.accession}: {reason}")
+        return FetchOutcome.PARKED if parked else FetchOutcome.FAILED
+
+
+def run_scheduled_job(name: str, job: Callable[[], CrawlReport]) -> CrawlReport | None:
+    """Run one scheduled job; log and swallow any error so the scheduler keeps running.
+
+    This is the project's single broad ``except Exception``: a scheduled job must never take
+    the daemon down, and the next run starts from the ledger's consistent state.
+    """
+    try:
+        report = job()
+    except Exception:
+        logger.exception("scheduled job %s failed; it will run again on schedule", name)
+        return None
+    logger.info("scheduled job %s: %s", name, report.to_dict())
+    return report

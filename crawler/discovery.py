@@ -1,0 +1,319 @@
+"""Finding filings: daily and quarterly indexes, submissions JSON per company, the live feed.
+
+Each source records what it finds in the ledger together with its cursor, in one
+transaction, so it resumes where it stopped. Incremental crawling is keyed on the day EDGAR
+*lists* a filing (its dissemination day), never on the filing date: a review's letters are
+released together weeks after they were written.
+
+- Daily indexes (``form.YYYYMMDD.idx``): the source of record. The cursor is the last day up
+  to which every day was read; each crawl re-reads a trailing window of days because SEC
+  rebuilds indexes overnight. A day whose index is absent is a holiday once it is past, or
+  not yet published when recent (the cursor then stops before it).
+- Quarterly full indexes, for backfill from ``crawler.start_date``, also reading the quarter
+  after the requested range for late releases.
+- Submissions JSON for listed CIKs (with its older pages).
+- The current-filings Atom feed, for same-day freshness.
+
+Index files are fetched with conditional requests, so an unchanged index costs a 304.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from crawler.client import EdgarClient, FetchResult, Host
+from crawler.edgar.feed import parse_current_feed
+from crawler.edgar.indexes import parse_index
+from crawler.edgar.submissions_json import SubmissionsPage, parse_submissions_json
+from crawler.edgar.urls import (
+    current_feed_path,
+    daily_index_path,
+    full_index_path,
+    submissions_json_path,
+    submissions_page_path,
+)
+from crawler.errors import EdgarNotFoundError, ParseError
+from crawler.models import BadLine, FilingRef
+from crawler.state import CrawlState
+
+__all__ = ["Discovery", "DiscoveryReport", "Quarter", "business_days", "eastern_today"]
+
+logger = logging.getLogger(__name__)
+
+EASTERN = ZoneInfo("America/New_York")
+DAILY_CURSOR = "daily-index"
+QUARTERLY_CURSOR = "full-index"
+_UNPUBLISHED_GRACE_DAYS = 3
+"""An absent daily index this recent may still be published; older ones are holidays."""
+_FEED_PAGES = 5
+
+
+def eastern_today(now: datetime | None = None) -> date:
+    return (now or datetime.now(EASTERN)).astimezone(EASTERN).date()
+
+
+def business_days(start: date, end: date) -> list[date]:
+    """Monday-to-Friday days from ``start`` to ``end`` inclusive."""
+    days = []
+    day = start
+    while day <= end:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    quarter: int
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        year, quarter = text.split("Q")
+        return cls(int(year), int(quarter))
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + self.quarter // 4, self.quarter % 4 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+@dataclass
+class DiscoveryReport:
+    """What discovery found in one pass."""
+
+    listed: int = 0
+    """Rows of the configured forms in the sources read."""
+    new: int = 0
+    index_files: int = 0
+    unchanged_files: int = 0
+    missing_files: int = 0
+    bad_lines: int = 0
+    accessions: set[str] = field(default_factory=set)
+
+
+class Discovery:
+    """The discovery sources, sharing one client and one ledger."""
+
+    def __init__(
+        self,
+        client: EdgarClient,
+        state: CrawlState,
+        *,
+        forms: Iterable[str],
+        cancelled: Callable[[], bool] | None = None,
+        workers: int = 4,
+    ) -> None:
+        self.client = client
+        self.state = state
+        self.forms = frozenset(forms)
+        self.cancelled = cancelled
+        self.workers = workers
+
+    # -- daily indexes -------------------------------------------------------------------
+
+    def daily(self, since: date, until: date, *, today: date | None = None) -> DiscoveryReport:
+        """Read the daily indexes of ``since``..``until`` and advance the cursor."""
+        report = DiscoveryReport()
+        today = today or eastern_today()
+        cursor_text = self.state.cursor(DAILY_CURSOR)
+        cursor = date.fromisoformat(cursor_text) if cursor_text else None
+        contiguous = True
+        days = business_days(since, min(until, today))
+        for position, fetched in self._fetch_in_order("www", [daily_index_path(d) for d in days]):
+            day = days[position]
+            if fetched is None:
+                report.missing_files += 1
+                if day >= today - timedelta(days=_UNPUBLISHED_GRACE_DAYS):
+                    contiguous = False  # not published yet: resume from here next time
+            advance = contiguous and (cursor is None or day > cursor)
+            cursor_update = (DAILY_CURSOR, day.isoformat()) if advance else None
+            if fetched is not None and not fetched.not_modified:
+                self._record_index(
+                    fetched, report, listed_on=day, source="daily-index", cursor=cursor_update
+                )
+            else:
+                if fetched is not None:
+                    report.unchanged_files += 1
+                if cursor_update is not None:
+                    self.state.set_cursor(*cursor_update)
+            if advance:
+                cursor = day
+        return report
+
+    # -- quarterly indexes ---------------------------------------------------------------
+
+    def quarterly(
+        self,
+        start: date,
+        end: date,
+        *,
+        today: date | None = None,
+        on_quarter: Callable[[Quarter, DiscoveryReport], None] | None = None,
+    ) -> DiscoveryReport:
+        """Read quarterly indexes from ``start``'s quarter to the quarter after ``end``'s."""
+        report = DiscoveryReport()
+        current = Quarter.of(today or eastern_today())
+        last = min(Quarter.of(end).next(), current)
+        quarter = Quarter.of(start)
+        while quarter <= last:
+            if self.cancelled is not None and self.cancelled():
+                break
+            path = full_index_path(quarter.year, quarter.quarter)
+            fetched = self._get_index("www", path)
+            if fetched is None:
+                report.missing_files += 1
+            elif fetched.not_modified:
+                report.unchanged_files += 1
+            else:
+                # A closed quarter's index no longer changes; the current one is a bridge.
+                done = str(quarter) if quarter < current else None
+                cursor = (QUARTERLY_CURSOR, done) if done else None
+                self._record_index(
+                    fetched, report, listed_on=None, source="full-index", cursor=cursor
+                )
+            if on_quarter is not None:
+                on_quarter(quarter, report)
+            quarter = quarter.next()
+        return report
+
+    # -- submissions JSON ----------------------------------------------------------------
+
+    def companies(self, ciks: Iterable[str]) -> DiscoveryReport:
+        """Every filing of the configured forms in each company's submissions JSON."""
+        report = DiscoveryReport()
+        for cik in ciks:
+            fetched = self._get_index("data", submissions_json_path(cik))
+            if fetched is None:
+                report.missing_files += 1
+                self.state.record_problem(submissions_json_path(cik), "company", "no such CIK")
+                continue
+            if fetched.not_modified:
+                report.unchanged_files += 1
+                continue
+            page = self._parse_json(fetched, cik=None, name=None)
+            if page is None:
+                continue
+            self._record_refs(page.refs, page.bad_rows, fetched, report)
+            for name in page.older_pages:
+                older = self._get_index("data", submissions_page_path(name))
+                if older is None or older.not_modified:
+                    continue
+                older_page = self._parse_json(older, cik=page.cik, name=page.name)
+                if older_page is not None:
+                    self._record_refs(older_page.refs, older_page.bad_rows, older, report)
+        return report
+
+    # -- current feed ----------------------------------------------------------------------
+
+    def feed(self, *, today: date | None = None) -> DiscoveryReport:
+        """The newest filings of each form from EDGAR's current-filings Atom feed.
+
+        A filing in the feed is being disseminated now, so its listing day is today (the
+        entry's own time is its acceptance, which for a letter is its writing day).
+        """
+        report = DiscoveryReport()
+        today = today or eastern_today()
+        for form in sorted(self.forms):
+            for page in range(_FEED_PAGES):
+                path = current_feed_path(form, start=page * 100, count=100)
+                try:
+                    fetched = self.client.get("www", path, cancelled=self.cancelled)
+                except EdgarNotFoundError:
+                    report.missing_files += 1
+                    break
+                report.index_files += 1
+                try:
+                    entries = parse_current_feed(fetched.content, source=fetched.url)
+                except ParseError as exc:
+                    self.state.record_problem(fetched.url, "feed", exc.reason)
+                    break
+                refs = [replace(ref, listed_on=today) for ref in entries if ref.form in self.forms]
+                known = self.state.known_accessions(r.accession for r in refs)
+                self._record_refs(refs, [], None, report)
+                if not refs or known:
+                    break  # reached filings seen before
+        return report
+
+    # -- shared steps ----------------------------------------------------------------------
+
+    def _fetch_in_order(
+        self, host: Host, paths: list[str]
+    ) -> Iterator[tuple[int, FetchResult | None]]:
+        """Fetch index files concurrently (the throttle sets the pace), yield them in order."""
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            futures = [pool.submit(self._get_index, host, path) for path in paths]
+            for position, future in enumerate(futures):
+                yield position, future.result()
+
+    def _get_index(self, host: Host, path: str) -> FetchResult | None:
+        """A conditional GET of an index file; ``None`` when EDGAR does not have it."""
+        url = self.client.url(host, path)
+        etag, last_modified = self.state.validators(url)
+        try:
+            return self.client.get(
+                host, path, etag=etag, last_modified=last_modified, cancelled=self.cancelled
+            )
+        except EdgarNotFoundError:
+            return None
+
+    def _record_index(
+        self,
+        fetched: FetchResult,
+        report: DiscoveryReport,
+        *,
+        listed_on: date | None,
+        source: str,
+        cursor: tuple[str, str] | None,
+    ) -> None:
+        text = fetched.content.decode("latin-1")
+        try:
+            parsed = parse_index(text, source=source, listed_on=listed_on, forms=self.forms)
+        except ParseError as exc:
+            self.state.record_problem(fetched.url, "index", exc.reason)
+            return
+        self._record_refs(parsed.refs, parsed.bad_lines, fetched, report, cursor=cursor)
+
+    def _parse_json(
+        self, fetched: FetchResult, *, cik: str | None, name: str | None
+    ) -> SubmissionsPage | None:
+        try:
+            return parse_submissions_json(
+                fetched.content, source=fetched.url, forms=self.forms, cik=cik, name=name
+            )
+        except ParseError as exc:
+            self.state.record_problem(fetched.url, "submissions-json", exc.reason)
+            return None
+
+    def _record_refs(
+        self,
+        refs: list[FilingRef],
+        bad_lines: list[BadLine],
+        fetched: FetchResult | None,
+        report: DiscoveryReport,
+        *,
+        cursor: tuple[str, str] | None = None,
+    ) -> None:
+        url = fetched.url if fetched else "feed"
+        for bad in bad_lines:
+            self.state.record_problem(
+                url, "index-line", f"line {bad.line_no}: {bad.reason}: {bad.line.strip()[:200]}"
+            )
+        validators = (url, fetched.etag, fetched.last_modified) if fetched else None
+        count = self.state.record_discovered(refs, cursor=cursor, validators=validators)
+        report.index_files += 1 if fetched else 0
+        report.listed += len(refs)
+        report.new += count.new
+        report.bad_lines += len(bad_lines)
+        report.accessions.update(ref.accession for ref in refs)

@@ -1,0 +1,165 @@
+"""data.sec.gov submissions JSON: a company's filing list and its older pages.
+
+Owns reading ``/submissions/CIK##########.json`` (company fields plus ``filings.recent``, a
+dict of parallel arrays, and ``filings.files``, the names of older pages) and the older pages
+``CIK##########-submissions-NNN.json``, which are bare column dicts without company fields.
+Keys are read by name and missing ones tolerated: the 2023 format lacks ``core_type`` and
+``ownerOrg`` and writes the CIK unpadded. A row that cannot be read (columns of unequal
+length, a bad accession or date) is reported as a ``BadLine``, never raised.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from crawler.edgar.dates import to_date
+from crawler.errors import ParseError
+from crawler.models import BadLine, FilingRef
+from indexer.models import normalize_accession, normalize_cik
+
+__all__ = ["SUBMISSIONS_SOURCE", "SubmissionsPage", "parse_submissions_json"]
+
+SUBMISSIONS_SOURCE = "submissions"
+"""``FilingRef.source`` of rows read from submissions JSON."""
+
+_ROW_COLUMNS = ("accessionNumber", "filingDate", "form")
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionsPage:
+    """The filings of one submissions JSON file."""
+
+    cik: str
+    name: str
+    refs: list[FilingRef]
+    older_pages: list[str]
+    """File names of older pages (``filings.files``), newest first; empty for a page."""
+    company: dict[str, Any]
+    """Every top-level field except ``filings`` (``sic``, ``ownerOrg``, ``formerNames`` ...),
+    under SEC's own key names; empty for an older page."""
+    bad_rows: list[BadLine]
+    """Rows that could not be read; ``line_no`` is the 1-based row number in the arrays."""
+
+
+def parse_submissions_json(
+    data: bytes,
+    *,
+    source: str,
+    forms: frozenset[str] | None = None,
+    cik: str | None = None,
+    name: str | None = None,
+) -> SubmissionsPage:
+    """Parse a main submissions file or one of its older pages.
+
+    ``source`` names the data in errors. ``forms`` keeps only rows of exactly those form types.
+    An older page carries neither CIK nor company name: pass them as ``cik`` and ``name``
+    (taken from the main file); for a main file they are only fallbacks.
+    Raises ``ParseError`` when the data is not a submissions file at all.
+    """
+    try:
+        document = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ParseError(source, f"not JSON: {exc}") from exc
+    if not isinstance(document, dict):
+        raise ParseError(source, "not a JSON object")
+
+    if "filings" in document:
+        filings = document["filings"] if isinstance(document["filings"], dict) else {}
+        columns = filings.get("recent", {})
+        older_pages = [
+            str(page["name"])
+            for page in filings.get("files", [])
+            if isinstance(page, dict) and page.get("name")
+        ]
+        company = {key: value for key, value in document.items() if key != "filings"}
+    elif "accessionNumber" in document:
+        columns, older_pages, company = document, [], {}
+    else:
+        raise ParseError(source, "neither filings.recent nor accessionNumber: not submissions JSON")
+    if not isinstance(columns, dict):
+        raise ParseError(source, "filing columns are not a JSON object")
+
+    company_cik = _company_cik(company.get("cik", cik), source)
+    company_name = str(company.get("name") or name or "")
+    refs, bad_rows = _read_rows(
+        columns, cik=company_cik, company_name=company_name, forms=forms, source=source
+    )
+    return SubmissionsPage(
+        cik=company_cik,
+        name=company_name,
+        refs=refs,
+        older_pages=older_pages,
+        company=company,
+        bad_rows=bad_rows,
+    )
+
+
+def _company_cik(value: object, source: str) -> str:
+    if value is None:
+        raise ParseError(source, "no cik in the file: pass cik= for an older page")
+    try:
+        return normalize_cik(str(value))
+    except ValueError as exc:
+        raise ParseError(source, f"bad cik {value!r}") from exc
+
+
+def _read_rows(
+    columns: dict[str, Any],
+    *,
+    cik: str,
+    company_name: str,
+    forms: frozenset[str] | None,
+    source: str,
+) -> tuple[list[FilingRef], list[BadLine]]:
+    """FilingRefs from the parallel arrays; unreadable rows become BadLines."""
+    arrays: dict[str, list[Any]] = {}
+    for column in _ROW_COLUMNS:
+        values = columns.get(column, [])
+        if not isinstance(values, list):
+            raise ParseError(source, f"column {column} is not an array")
+        arrays[column] = values
+    row_count = max(len(values) for values in arrays.values())
+    refs: list[FilingRef] = []
+    bad_rows: list[BadLine] = []
+    for index in range(row_count):
+        row = {column: values[index] for column, values in arrays.items() if index < len(values)}
+        form = row.get("form")
+        if forms is not None and isinstance(form, str) and form not in forms:
+            continue
+        try:
+            refs.append(_to_ref(row, cik=cik, company_name=company_name))
+        except _RowError as exc:
+            line = json.dumps(row, default=str)
+            bad_rows.append(BadLine(line_no=index + 1, line=line, reason=str(exc)))
+    return refs, bad_rows
+
+
+class _RowError(ValueError):
+    """A row that cannot be read; its message is the ``BadLine`` reason."""
+
+
+def _to_ref(row: dict[str, Any], *, cik: str, company_name: str) -> FilingRef:
+    missing = [column for column in _ROW_COLUMNS if column not in row]
+    if missing:
+        raise _RowError(f"columns of unequal length: no {', '.join(missing)} for this row")
+    accession_text, filing_date_text, form = (row[column] for column in _ROW_COLUMNS)
+    if not isinstance(form, str) or not form:
+        raise _RowError(f"bad form {form!r}")
+    filing_date = to_date(filing_date_text) if isinstance(filing_date_text, str) else None
+    if filing_date is None:
+        raise _RowError(f"bad filingDate {filing_date_text!r}")
+    try:
+        accession = normalize_accession(str(accession_text))
+    except ValueError as exc:
+        raise _RowError(f"bad accessionNumber {accession_text!r}") from exc
+    return FilingRef(
+        accession=accession,
+        cik=cik,
+        form=form,
+        company_name=company_name,
+        filing_date=filing_date,
+        source=SUBMISSIONS_SOURCE,
+        listed_on=None,
+    )

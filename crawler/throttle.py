@@ -1,0 +1,111 @@
+"""The one request budget shared by every EDGAR host: pacing and the block cool-down.
+
+SEC counts requests per user across www, data and efts together, and blocks for about ten
+minutes when more than 10 arrive in a second. ``Throttle`` hands out start times so that
+request *starts* are at least ``interval`` apart, where ``interval`` leaves a small margin
+below the configured rate: ``max_requests_per_second`` is a ceiling, never reached even if
+the network bunches requests a little. Reservations are made under a lock and slept outside
+it, so any number of workers can wait and the throttle alone sets the pace.
+
+After a block page, ``start_cooldown`` silences every caller until the cool-down ends; a
+caller that had already reserved a slot re-checks before it sends. The clock and sleep are
+injected so tests run on a fake clock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+__all__ = ["SAFETY_MARGIN", "Throttle", "ThrottleStats"]
+
+SAFETY_MARGIN = 0.04
+"""Fraction by which the spacing of request starts exceeds ``1 / max_requests_per_second``."""
+
+
+@dataclass
+class ThrottleStats:
+    """Counters for reports and benchmarks."""
+
+    granted: int = 0
+    cooldowns: int = 0
+    waited_seconds: float = 0.0
+    cooldown_seconds: float = 0.0
+
+
+@dataclass
+class Throttle:
+    """Spaces request starts and enforces block cool-downs for all EDGAR hosts together."""
+
+    max_requests_per_second: float
+    cooldown_seconds: float
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    stats: ThrottleStats = field(default_factory=ThrottleStats)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _next_start: float = field(default=float("-inf"), repr=False)
+    _cooldown_until: float = field(default=float("-inf"), repr=False)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_requests_per_second <= 10:
+            raise ValueError("max_requests_per_second must be in (0, 10]")
+
+    @property
+    def interval(self) -> float:
+        """Seconds between two request starts."""
+        return (1.0 + SAFETY_MARGIN) / self.max_requests_per_second
+
+    def acquire(self, *, cancelled: Callable[[], bool] | None = None) -> bool:
+        """Wait for this caller's turn; return ``False`` if ``cancelled`` became true first."""
+        while True:
+            with self._lock:
+                now = self.clock()
+                if now < self._cooldown_until:
+                    wait = self._cooldown_until - now
+                    reserved = False
+                else:
+                    start = max(now, self._next_start)
+                    self._next_start = start + self.interval
+                    wait = start - now
+                    reserved = True
+                self.stats.waited_seconds += max(wait, 0.0)
+            if wait > 0 and not self._sleep(wait, cancelled):
+                return False
+            with self._lock:
+                if reserved and self.clock() >= self._cooldown_until:
+                    self.stats.granted += 1
+                    return True
+            # Either we waited out a cool-down, or one began while we slept on our slot:
+            # take a fresh turn so the cool-down is honoured and spacing starts anew.
+
+    def start_cooldown(self, seconds: float | None = None) -> None:
+        """Stop every request to every host for ``seconds`` (default: the configured)."""
+        seconds = self.cooldown_seconds if seconds is None else seconds
+        with self._lock:
+            until = self.clock() + seconds
+            if until > self._cooldown_until:
+                self._cooldown_until = until
+                self.stats.cooldowns += 1
+                self.stats.cooldown_seconds += seconds
+            self._next_start = max(self._next_start, until)
+
+    def in_cooldown(self) -> bool:
+        with self._lock:
+            return self.clock() < self._cooldown_until
+
+    def cooldown_remaining(self) -> float:
+        with self._lock:
+            return max(0.0, self._cooldown_until - self.clock())
+
+    def _sleep(self, seconds: float, cancelled: Callable[[], bool] | None) -> bool:
+        """Sleep in short steps so a shutdown is noticed; return ``False`` when cancelled."""
+        deadline = self.clock() + seconds
+        while True:
+            if cancelled is not None and cancelled():
+                return False
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                return True
+            self.sleep(min(remaining, 0.5))
