@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
@@ -84,6 +84,7 @@ class _Attempt:
     detail: str
     status: int | None = None
     result: FetchResult | None = None
+    retry_after_seconds: float | None = None
 
 
 @dataclass
@@ -179,11 +180,17 @@ class EdgarClient:
             attempt += 1
             if not self.throttle.acquire(cancelled=cancelled):
                 raise CrawlAborted("stopping")
-            tried = self._attempt(url, headers, limit, attempt)
+            try:
+                tried = self._attempt(url, headers, limit, attempt)
+            except ResponseTooLargeError:
+                self._count(host, _Attempt(Outcome.CLIENT_ERROR, "response too large"))
+                raise
             self._count(host, tried)
             if tried.result is not None:
                 return tried.result
-            decision = self.policy.decide(tried.outcome, attempt)
+            decision = self.policy.decide(
+                tried.outcome, attempt, retry_after_seconds=tried.retry_after_seconds
+            )
             if isinstance(decision, Block):
                 self._on_block(url, tried)
                 attempt -= 1  # a blocked attempt is not the URL's fault
@@ -210,7 +217,9 @@ class EdgarClient:
                     result = self._result(url, response, b"", attempt)
                     return _Attempt(Outcome.NOT_MODIFIED, "304", status, result)
                 body = self._read_limited(response, url, 1 << 20, truncate=True)
-                return self._classify(status, body, response.headers.get("content-type"))
+                tried = self._classify(status, body, response.headers.get("content-type"))
+                retry_after = _retry_after_seconds(response.headers.get("retry-after"))
+                return replace(tried, retry_after_seconds=retry_after)
         except httpx.TimeoutException as exc:
             return _Attempt(Outcome.TRANSIENT, f"timeout ({type(exc).__name__})")
         except (httpx.TransportError, httpx.DecodingError, httpx.StreamError) as exc:
@@ -290,12 +299,29 @@ class EdgarClient:
                 self._consecutive_blocks = 0
 
     def _wait(self, seconds: float, cancelled: Callable[[], bool] | None) -> bool:
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0:
+        """Sleep ``seconds`` in short steps (so a stop is noticed); False when cancelled."""
+        remaining = seconds
+        while remaining > 0:
             if cancelled is not None and cancelled():
                 return False
-            self._sleep(min(remaining, 0.5))
+            step = min(remaining, 0.5)
+            self._sleep(step)
+            remaining -= step
         return True
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """A ``Retry-After`` header (seconds or an HTTP date) in seconds from now."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
 
 
 def make_client(

@@ -50,7 +50,7 @@ class CrawlReport:
     """What one pass did; printed by the commands (``--json``) and used by benchmarks."""
 
     found: int = 0
-    """Filings of the configured forms listed by the sources read."""
+    """Distinct filings of the configured forms listed by the sources read."""
     new: int = 0
     """Of those, filings this ledger had never seen."""
     already_stored: int = 0
@@ -73,7 +73,7 @@ class CrawlReport:
     errors: list[str] = field(default_factory=list)
 
     def add_discovery(self, report: DiscoveryReport, already_stored: int) -> None:
-        self.found += report.listed
+        self.found += len(report.accessions)
         self.new += report.new
         self.index_files += report.index_files
         self.bad_lines += report.bad_lines

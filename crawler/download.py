@@ -18,9 +18,9 @@ from crawler.client import EdgarClient
 from crawler.edgar.filing_index import parse_index_json, pick_letter_documents
 from crawler.edgar.sgml import Submission, parse_submission
 from crawler.edgar.urls import document_path, index_json_path, submission_path
-from crawler.errors import EdgarNotFoundError, ParseError, ResponseTooLargeError
+from crawler.errors import DownloadError, EdgarNotFoundError, ParseError, ResponseTooLargeError
 from crawler.state import PendingFiling
-from crawler.store import RawStore, StoredRaw
+from crawler.store import RawStore, StoredRaw, is_plain_name
 
 __all__ = ["DownloadedFiling", "download_filing", "submission_facts"]
 
@@ -101,7 +101,7 @@ def _download_documents(
     store: RawStore,
     filing: PendingFiling,
     *,
-    reason: Exception,
+    reason: DownloadError,
     cancelled: Callable[[], bool] | None,
 ) -> DownloadedFiling:
     """The fallback: the folder listing plus the letter documents it names."""
@@ -110,17 +110,20 @@ def _download_documents(
     names = pick_letter_documents(items, filing.form)
     if not names:
         raise ParseError(listing.url, f"no letter document listed (submission: {reason})")
+    if unsafe := [name for name in names if not is_plain_name(name)]:
+        raise ParseError(listing.url, f"refusing document names with a folder part: {unsafe}")
     documents = {"index.json": listing.content}
     problems = [f"full submission unavailable: {reason}"]
-    requests = listing.attempts
+    requests = reason.attempts + listing.attempts
     for position, name in enumerate(names):
         try:
             result = client.get(
                 "www", document_path(filing.cik, filing.accession, name), cancelled=cancelled
             )
-        except EdgarNotFoundError:
+        except EdgarNotFoundError as missing:
             if position == 0:
                 raise
+            requests += missing.attempts
             problems.append(f"{name}: listed but not on EDGAR")
             continue
         requests += result.attempts

@@ -79,8 +79,8 @@ class RetryPolicy:
             raise ValueError(f"nothing to decide after {outcome}")
         if attempt >= self.max_attempts:
             return GiveUp(f"{outcome.value} after {attempt} attempt(s)")
-        delay = min(self.base_delay_seconds * 2 ** (attempt - 1), self.max_delay_seconds)
-        delay += delay * self.jitter * (rng or random).random()
+        delay = self.base_delay_seconds * 2 ** (attempt - 1)
+        delay = min(delay * (1 + self.jitter * (rng or random).random()), self.max_delay_seconds)
         if retry_after_seconds is not None:
             delay = max(delay, retry_after_seconds)
         return Retry(delay)

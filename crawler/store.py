@@ -22,7 +22,7 @@ from pathlib import Path
 
 from indexer.models import normalize_accession
 
-__all__ = ["RawStore", "StoredRaw"]
+__all__ = ["RawStore", "StoredRaw", "is_plain_name"]
 
 _LEVEL = 6
 
@@ -78,10 +78,9 @@ class RawStore:
         staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
         try:
             for name, data in sorted(documents.items()):
-                safe = Path(name).name
-                if not safe or safe in (".", ".."):
+                if not is_plain_name(name):
                     raise ValueError(f"unsafe document name {name!r}")
-                (staging / f"{safe}.gz").write_bytes(gzip.compress(data, _LEVEL, mtime=0))
+                (staging / f"{name}.gz").write_bytes(gzip.compress(data, _LEVEL, mtime=0))
             _fsync_tree(staging)
             if folder.exists():
                 shutil.rmtree(folder)
@@ -124,6 +123,11 @@ class RawStore:
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def is_plain_name(name: str) -> bool:
+    """Whether ``name`` is a bare file name (no folder part, not ``.`` or ``..``)."""
+    return bool(name) and name not in (".", "..") and Path(name).name == name and "\\" not in name
 
 
 def _read_gz(path: Path) -> bytes:

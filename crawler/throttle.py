@@ -3,9 +3,11 @@
 SEC counts requests per user across www, data and efts together, and blocks for about ten
 minutes when more than 10 arrive in a second. ``Throttle`` hands out start times so that
 request *starts* are at least ``interval`` apart, where ``interval`` leaves a small margin
-below the configured rate: ``max_requests_per_second`` is a ceiling, never reached even if
-the network bunches requests a little. Reservations are made under a lock and slept outside
-it, so any number of workers can wait and the throttle alone sets the pace.
+below the configured rate, and so that no window of one second (plus the margin) holds more
+than ``floor(max_requests_per_second)`` starts, which matters for fractional rates:
+``max_requests_per_second`` is a ceiling, never reached even if the network bunches requests
+a little. Reservations are made under a lock and slept outside it, so any number of workers
+can wait and the throttle alone sets the pace.
 
 After a block page, ``start_cooldown`` silences every caller until the cool-down ends; a
 caller that had already reserved a slot re-checks before it sends. The clock and sleep are
@@ -14,8 +16,10 @@ injected so tests run on a fake clock.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -47,10 +51,12 @@ class Throttle:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _next_start: float = field(default=float("-inf"), repr=False)
     _cooldown_until: float = field(default=float("-inf"), repr=False)
+    _recent: deque[float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.max_requests_per_second <= 10:
             raise ValueError("max_requests_per_second must be in (0, 10]")
+        self._recent = deque(maxlen=max(1, math.floor(self.max_requests_per_second)))
 
     @property
     def interval(self) -> float:
@@ -60,14 +66,17 @@ class Throttle:
     def acquire(self, *, cancelled: Callable[[], bool] | None = None) -> bool:
         """Wait for this caller's turn; return ``False`` if ``cancelled`` became true first."""
         while True:
+            if cancelled is not None and cancelled():
+                return False
             with self._lock:
                 now = self.clock()
                 if now < self._cooldown_until:
                     wait = self._cooldown_until - now
                     reserved = False
                 else:
-                    start = max(now, self._next_start)
+                    start = max(now, self._next_start, self._window_opens())
                     self._next_start = start + self.interval
+                    self._recent.append(start)
                     wait = start - now
                     reserved = True
                 self.stats.waited_seconds += max(wait, 0.0)
@@ -79,6 +88,12 @@ class Throttle:
                     return True
             # Either we waited out a cool-down, or one began while we slept on our slot:
             # take a fresh turn so the cool-down is honoured and spacing starts anew.
+
+    def _window_opens(self) -> float:
+        """Earliest start keeping ``floor(rate)`` starts per (1 s + margin) window."""
+        if len(self._recent) < (self._recent.maxlen or 1):
+            return float("-inf")
+        return self._recent[0] + 1.0 + SAFETY_MARGIN
 
     def start_cooldown(self, seconds: float | None = None) -> None:
         """Stop every request to every host for ``seconds`` (default: the configured)."""

@@ -1,0 +1,208 @@
+"""The fake EDGAR's behaviour, independent of sockets: one request in, one decided reply out.
+
+Order of decisions for every request (all of them are logged):
+
+1. fair access: the rate limiter counts it; during a block (or if it triggers one) the answer
+   is the "Request Rate Threshold Exceeded" page with `block_status`, no `Retry-After`;
+2. identity: a User-Agent without an e-mail address gets the 403 undeclared-tool page;
+3. content: overlay (`add_file` / `remove`), else synthetic filing, else real sample, else
+   the S3 error of that host; then conditional GET (304) and gzip;
+4. faults: an injected fault matching the path (or a `/_fault/…` route) replaces the reply or
+   breaks its delivery.
+
+`FakeEdgar` (server.py) serves this app over loopback and adds the latency.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from . import errors, faults
+from .config import FakeEdgarConfig
+from .errors import S3Errors
+from .faults import Fault, FaultTable, Injection
+from .limits import Clock, RateLimiter, peak_requests
+from .messages import Reply, Request, file_reply
+from .negotiate import negotiate
+from .requestlog import RequestLog, RequestRecord
+from .routes import SampleRoutes
+from .samples import SampleStore
+from .synthetic import SyntheticCorpus, SyntheticFiling
+
+DECLARED_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+_CORRECT = Fault()
+_FAULT_ROUTE_REPLY = Reply(200, b"fake EDGAR fault route\n" * 64, {"Content-Type": "text/plain"})
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to send for one request: the reply and the fault that delivers it."""
+
+    reply: Reply
+    fault: Fault = _CORRECT
+
+
+class EdgarApp:
+    """SEC's three hosts in one object: samples, overlays, synthetic volume, rules, faults."""
+
+    def __init__(
+        self,
+        samples_dir: str | Path | None = None,
+        config: FakeEdgarConfig | None = None,
+        *,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.config = config or FakeEdgarConfig()
+        self.clock = clock
+        self.store = SampleStore.at(samples_dir)
+        self.limiter = RateLimiter(
+            self.config.limit_per_second, self.config.block_seconds, clock=clock
+        )
+        self.log = RequestLog()
+        self.fault_table = FaultTable()
+        self._s3 = S3Errors(self.store)
+        self._routes = SampleRoutes(self.store)
+        self._overlays: dict[str, Reply | None] = {}
+        self._overlay_lock = threading.Lock()
+        self._synthetic = SyntheticCorpus(())
+        if self.config.synthetic:
+            self.synthetic_filings(self.config.synthetic)
+
+    # -- observation ---------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Snapshot of every request received so far."""
+        return self.log.snapshot()
+
+    @property
+    def violations(self) -> int:
+        """How many times the rate limit was exceeded and a block started."""
+        return self.limiter.violations
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a block is active now."""
+        return self.limiter.blocked()
+
+    def max_requests_in_any_window(self, seconds: float = 1.0) -> int:
+        """Peak number of requests received within any `seconds`-long window."""
+        return peak_requests((r.monotonic for r in self.requests), seconds)
+
+    def requests_during_block(self) -> list[RequestRecord]:
+        """Requests that arrived while a block was active (not the ones that started it)."""
+        return [r for r in self.requests if r.during_block]
+
+    # -- shaping -------------------------------------------------------------------------
+
+    def add_file(
+        self, path: str, body: bytes, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        """Serve `body` at exactly `path` (typed by its extension, with validators)."""
+        reply = file_reply(body, path, datetime.now(UTC), status=status)
+        with self._overlay_lock:
+            self._overlays[path] = reply.with_headers(headers or {})
+
+    def remove(self, path: str) -> None:
+        """Answer `path` as missing (S3 403 AccessDenied, or 404 NoSuchKey on data.sec.gov)."""
+        with self._overlay_lock:
+            self._overlays[path] = None
+
+    def inject(
+        self, path_or_regex: str | re.Pattern[str], fault: Fault | str, times: int | None = 1
+    ) -> Injection:
+        """Apply `fault` to the next `times` requests for a path (None: to all of them).
+
+        A string target matches the path exactly, a compiled regex is searched in it.
+        """
+        return self.fault_table.add(path_or_regex, fault, times)
+
+    def set_block(self, active: bool = True) -> None:
+        """Start a rate-limit block now (extended by requests as usual), or lift it."""
+        self.limiter.set_block(active)
+
+    def synthetic_filings(
+        self, n: int, start: date | None = None, end: date | None = None
+    ) -> list[SyntheticFiling]:
+        """Replace the synthetic corpus with `n` filings released between start and end."""
+        corpus = SyntheticCorpus.from_samples(
+            self.store, n, start or self.config.synthetic_start, end or self.config.synthetic_end
+        )
+        self._synthetic = corpus
+        return list(corpus.filings)
+
+    @property
+    def synthetic(self) -> SyntheticCorpus:
+        return self._synthetic
+
+    @property
+    def synthetic_accessions(self) -> list[str]:
+        return self._synthetic.accessions
+
+    def reset(self) -> None:
+        """Forget requests, block, violations, overlays and faults (synthetic filings stay)."""
+        self.log.clear()
+        self.limiter.reset()
+        self.fault_table.clear()
+        with self._overlay_lock:
+            self._overlays.clear()
+
+    def response_delay(self) -> float:
+        """Seconds to hold the next response (uniform in `config.delay_ms`)."""
+        low, high = self.config.delay_ms
+        return random.uniform(low, high) / 1000 if high else 0.0
+
+    # -- handling ------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Outcome:
+        """Decide the answer to one request and log it."""
+        arrived, wall = self.clock(), time.time()
+        admission = self.limiter.admit(arrived)
+        if admission.refused:
+            outcome = Outcome(errors.rate_limited(self.config.block_status))
+        elif self.config.require_user_agent and not declared(request.user_agent):
+            outcome = Outcome(errors.undeclared_tool())
+        else:
+            outcome = self._content(request)
+        self.log.append(
+            RequestRecord(
+                monotonic=arrived,
+                wall=wall,
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                host=request.host,
+                user_agent=request.user_agent,
+                status=outcome.reply.status if outcome.fault.answers else None,
+                admission=admission,
+                fault=None if outcome.fault is _CORRECT else outcome.fault.name,
+            )
+        )
+        return outcome
+
+    def _content(self, request: Request) -> Outcome:
+        route_fault = faults.from_route(request.path)
+        body = _FAULT_ROUTE_REPLY if route_fault is not None else self._resolve(request)
+        reply = negotiate(body, request)
+        fault = self.fault_table.take(request.path) or route_fault
+        if fault is None:
+            return Outcome(reply)
+        return Outcome(fault.transform(reply, self._s3), fault)
+
+    def _resolve(self, request: Request) -> Reply:
+        with self._overlay_lock:
+            if request.path in self._overlays:
+                return self._overlays[request.path] or self._s3.missing(request.path)
+        found = self._synthetic.resolve(request) or self._routes.resolve(request)
+        return found or self._s3.missing(request.path)
+
+
+def declared(user_agent: str | None) -> bool:
+    """Whether a User-Agent declares a contact e-mail address, as SEC requires."""
+    return user_agent is not None and DECLARED_EMAIL.search(user_agent) is not None

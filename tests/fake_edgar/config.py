@@ -1,0 +1,55 @@
+"""Settings of the fake EDGAR server: SEC's fair-access numbers, latency and synthetic volume.
+
+Defaults mirror www.sec.gov (10 requests/second, a 600 s block answered with 403, a declared
+User-Agent required) except the latency, which is zero so tests stay fast; benchmarks pass
+`delay_ms=(200, 500)` to look like the real site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class FakeEdgarConfig:
+    """How strict and how slow the fake EDGAR is, and how many synthetic filings it adds."""
+
+    limit_per_second: int = 10
+    """More requests than this in any sliding one-second window (all hosts) starts a block."""
+
+    block_seconds: float = 600.0
+    """Length of a block; every request during the block pushes its end out again."""
+
+    block_status: int = 403
+    """Status of the "Request Rate Threshold Exceeded" page: 403 (usual) or 429."""
+
+    delay_ms: tuple[int, int] = (0, 0)
+    """Per-response delay, uniformly random in this closed range of milliseconds."""
+
+    require_user_agent: bool = True
+    """Answer requests whose User-Agent has no e-mail address with the 403 undeclared-tool page."""
+
+    synthetic: int = 0
+    """Number of synthetic CORRESP/UPLOAD filings to generate at start-up (0: none)."""
+
+    synthetic_start: date = date(2023, 1, 3)
+    """First dissemination day of the synthetic filings (a quarter with no real sample index)."""
+
+    synthetic_end: date = date(2023, 3, 31)
+    """Last dissemination day of the synthetic filings (inclusive)."""
+
+    def __post_init__(self) -> None:
+        if self.limit_per_second < 1:
+            raise ValueError(f"limit_per_second must be positive, got {self.limit_per_second}")
+        if self.block_seconds < 0:
+            raise ValueError(f"block_seconds must not be negative, got {self.block_seconds}")
+        if self.block_status not in (403, 429):
+            raise ValueError(f"block_status must be 403 or 429, got {self.block_status}")
+        low, high = self.delay_ms
+        if not 0 <= low <= high:
+            raise ValueError(f"delay_ms must be (low, high) with 0 <= low <= high, got {low, high}")
+        if self.synthetic < 0:
+            raise ValueError(f"synthetic must not be negative, got {self.synthetic}")
+        if self.synthetic_start > self.synthetic_end:
+            raise ValueError("synthetic_start is after synthetic_end")
