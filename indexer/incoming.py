@@ -1,0 +1,72 @@
+"""What the crawler hands the indexer for each letter: ``IncomingLetter``.
+
+It carries the letter's identity and dates from EDGAR (header, ledger) and the text extracted
+from its primary document, with the source of that text. Everything derived from the text
+(letter type, file numbers, comments, threads) is computed in ``indexer/normalize/`` from this
+record, so it can be recomputed at any time from the raw store without contacting SEC.
+
+Text conventions, shared by every extractor: paragraphs are separated by a blank line, lines
+inside a paragraph by ``\\n``, pages by a form feed (``\\f``) on its own line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+__all__ = ["DocumentInfo", "IncomingLetter", "TextSource"]
+
+
+class TextSource(StrEnum):
+    """Where a letter's text came from."""
+
+    TEXT_EXTRACT = "text_extract"
+    """SEC's own plain-text rendering of a staff letter's PDF (``TEXT-EXTRACT``)."""
+    PDF_TEXT = "pdf_text"
+    """The PDF's text layer."""
+    HTML = "html"
+    PLAIN = "plain"
+    NONE = "none"
+    """No usable text: a scanned PDF without a text layer, or no letter document."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """One document of the filing."""
+
+    name: str
+    type: str | None
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingLetter:
+    """One correspondence filing, ready to normalize."""
+
+    accession: str
+    form: str
+    """``UPLOAD``, ``CORRESP`` or ``DRSLTR``."""
+    text: str
+    text_source: TextSource
+    ciks: tuple[str, ...] = ()
+    """10-digit CIKs of the companies the filing is filed under or for, header order."""
+    company: str | None = None
+    filing_date: date | None = None
+    accepted_at: datetime | None = None
+    released_on: date | None = None
+    """The day EDGAR first listed the filing (its dissemination day), when known."""
+    first_seen_at: datetime | None = None
+    header_file_numbers: tuple[str, ...] = ()
+    """Normalized ``SEC FILE NUMBER`` values of the SGML header (UPLOAD only)."""
+    public_reference_accession: str | None = None
+    """The filing under review, from an UPLOAD header."""
+    office_code: str | None = None
+    """The header's ``ORGANIZATION NAME``, e.g. ``06 Technology`` (the company's office)."""
+    sic: str | None = None
+    state_of_incorporation: str | None = None
+    fiscal_year_end: str | None = None
+    documents: tuple[DocumentInfo, ...] = ()
+    primary_document: str | None = None
+    source_url: str | None = None
+    extraction_warnings: tuple[str, ...] = field(default=())

@@ -1,0 +1,112 @@
+"""Cleaning extracted letter text: what is on the page but not part of the letter.
+
+Removed: SEC's logo alt text, the SGML remnant of CORRESP documents (``CORRESP 1
+filename1.htm``), mail-merge residue of staff letters (``FirstName LastName``, the misspelled
+``Comapany Name``), page headers and footers repeated on every page (addressee, company,
+date, ``Page N``), and page breaks. Paragraphs stay separated by blank lines, lines by
+newlines, so numbered comments and headings keep their structure. Pure functions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+__all__ = ["clean_text", "paragraphs"]
+
+_LOGO = re.compile(r"^\s*united states securities and exchange commission logo\s*$", re.I | re.M)
+_SGML_REMNANT = re.compile(
+    r"\A\s*(?:<DOCUMENT>\s*)?(?:<TYPE>)?(?:CORRESP|DRSLTR|UPLOAD|LETTER)\s+(?:<SEQUENCE>)?\d+\s+"
+    r"(?:<FILENAME>)?\S+\.(?:htm|html|txt|pdf)\s*(?:<TEXT>)?",
+    re.I,
+)
+_MAIL_MERGE = re.compile(r"FirstName LastName|Com(?:a)?pany Name(?=[A-Z\s]|$)")
+_PAGE_LINE = re.compile(r"^\s*(?:-\s*)?Page\s+\d+(?:\s+of\s+\d+)?\s*(?:-)?\s*$", re.I)
+_PAGE_WITH_DATE = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}\s+Page\s+\d+\b\s*(?P<rest>.*)$")
+"""A mail-merge footer read across the page: "May 26, 2022 Page 2 Office of …"."""
+_PAGE_NUMBER_ONLY = re.compile(r"^\s*-?\s*\d{1,2}\s*-?\s*$")
+_FORM_FEED = re.compile(r"\n?\f\n?")
+_BLANKS = re.compile(r"\n{3,}")
+_HEADER_DEPTH = 4
+
+
+def clean_text(text: str) -> str:
+    """The letter's text without page furniture, in the shared paragraph layout."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = _SGML_REMNANT.sub("", text, count=1)
+    text = _LOGO.sub("", text)
+    text = _MAIL_MERGE.sub("", text)
+    text = _remove_page_headers(text)
+    text = _FORM_FEED.sub("\n\n", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of cleaned text."""
+    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+def _remove_page_headers(text: str) -> str:
+    """Drop ``Page N`` lines and the lines repeated just above them on every page."""
+    lines = text.split("\n")
+    page_lines = [i for i, line in enumerate(lines) if _PAGE_LINE.match(line)]
+    repeated = _repeated_header_lines(lines, page_lines)
+    drop: set[int] = set()
+    for index in page_lines:
+        drop.add(index)
+        cursor = index - 1
+        while cursor >= 0 and index - cursor <= _HEADER_DEPTH:
+            stripped = lines[cursor].strip()
+            if not stripped or stripped == "\f":
+                cursor -= 1
+                continue
+            if stripped in repeated:
+                drop.add(cursor)
+                cursor -= 1
+                continue
+            break
+    kept = []
+    for index, line in enumerate(lines):
+        if index in drop:
+            continue
+        if footer := _PAGE_WITH_DATE.match(line.strip()):
+            kept.append(footer.group("rest"))  # keep what shares the line, e.g. the office
+        elif not (_PAGE_NUMBER_ONLY.match(line) and _near_page_break(lines, index)):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _repeated_header_lines(lines: list[str], page_lines: list[int]) -> set[str]:
+    """Lines seen just above a ``Page N`` line (a header block), on one page or more.
+
+    With a single ``Page 2`` the block cannot be confirmed by repetition; its lines are
+    accepted when they also occur earlier in the letter (the addressee, company and date
+    of the first page), which a sentence of the letter body almost never does.
+    """
+    seen: Counter[str] = Counter()
+    for index in page_lines:
+        for cursor in range(max(0, index - _HEADER_DEPTH), index):
+            stripped = lines[cursor].strip()
+            if stripped and len(stripped) < 80:
+                seen[stripped] += 1
+    first_page = {line.strip() for line in lines[: page_lines[0]]} if page_lines else set()
+    return {
+        line
+        for line, count in seen.items()
+        if count > 1 or (line in first_page and _occurs_before(lines, line, page_lines[0]))
+    }
+
+
+def _occurs_before(lines: list[str], line: str, limit: int) -> bool:
+    """Whether ``line`` stands alone on a line before ``limit`` minus the header itself."""
+    return (
+        sum(1 for candidate in lines[: max(0, limit - _HEADER_DEPTH)] if candidate.strip() == line)
+        > 0
+    )
+
+
+def _near_page_break(lines: list[str], index: int) -> bool:
+    window = lines[max(0, index - 2) : index + 3]
+    return any("\f" in line for line in window)
