@@ -25,15 +25,20 @@ _MIN_CHARS_PER_PAGE = 40
 _PARAGRAPH_GAP = 1.3
 """A gap this many times the usual line pitch separates paragraphs."""
 _SOFT_HYPHEN = "\x02"
+_NONCHARACTER_HYPHEN = "\ufffe"
+"""pdfium marks a hyphen at a line end with U+0002 or U+FFFE; it is kept as a hyphen."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Run:
-    left: float
-    bottom: float
-    right: float
-    top: float
+class _Line:
     text: str
+    top: float | None
+    """Top of the line's first character on the page (points from the bottom), if known."""
+
+    @property
+    def hidden_breaks(self) -> int:
+        """Line ends pdfium folded into this line at a hyphen (it marks them, adds no break)."""
+        return sum(self.text[:-1].count(mark) for mark in (_SOFT_HYPHEN, _NONCHARACTER_HYPHEN))
 
 
 def extract_pdf_text(data: bytes) -> ExtractedText:
@@ -58,52 +63,43 @@ def extract_pdf_text(data: bytes) -> ExtractedText:
 def _page_text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:
-        runs = []
-        for index in range(textpage.count_rects()):
-            left, bottom, right, top = textpage.get_rect(index)
-            text = textpage.get_text_bounded(left, bottom, right, top)
-            if text.strip():
-                runs.append(_Run(left, bottom, right, top, text))
+        text = textpage.get_text_range()
+        lines = []
+        offset = 0
+        for raw in text.split("\r\n"):
+            stripped = raw.strip()
+            top = None
+            if stripped:
+                first = offset + (len(raw) - len(raw.lstrip()))
+                top = textpage.get_charbox(first, loose=True)[3]
+                lines.append(_Line(stripped, top))
+            offset += len(raw) + 2
     finally:
         textpage.close()
         page.close()
-    return _layout(runs)
+    return _layout(lines)
 
 
-def _layout(runs: list[_Run]) -> str:
-    """Group runs into lines (top to bottom) and lines into paragraphs."""
-    lines: list[list[_Run]] = []
-    for run in sorted(runs, key=lambda r: (-r.top, r.left)):
-        middle = (run.top + run.bottom) / 2
-        if lines and lines[-1][0].bottom <= middle <= lines[-1][0].top:
-            lines[-1].append(run)
-        else:
-            lines.append([run])
+def _layout(lines: list[_Line]) -> str:
+    """Lines in pdfium's reading order, split into paragraphs at wide vertical gaps."""
     if not lines:
         return ""
-    tops = [line[0].top for line in lines]
-    pitches = [above - below for above, below in pairwise(tops) if above > below]
+    tops = [line.top for line in lines]
+    pitches = [
+        above - below
+        for above, below in pairwise(tops)
+        if above is not None and below is not None and above > below
+    ]
     pitch = statistics.median(pitches) if pitches else 0.0
     paragraphs: list[list[str]] = [[]]
-    for index, line in enumerate(lines):
-        if index and pitch and tops[index - 1] - tops[index] > pitch * _PARAGRAPH_GAP:
+    for previous, line in zip([None, *lines], lines, strict=False):
+        gap = (
+            previous.top - line.top - pitch * previous.hidden_breaks
+            if previous is not None and previous.top is not None and line.top is not None
+            else 0.0
+        )
+        if pitch and gap > pitch * _PARAGRAPH_GAP and paragraphs[-1]:
             paragraphs.append([])
-        paragraphs[-1].append(_line_text(line))
-    return "\n\n".join(_join_lines(lines) for lines in paragraphs if lines)
-
-
-def _line_text(runs: list[_Run]) -> str:
-    parts = []
-    previous: _Run | None = None
-    for run in sorted(runs, key=lambda r: r.left):
-        text = run.text.replace("\r", "").replace("\n", " ")
-        if previous is not None and not parts[-1].endswith(" ") and not text.startswith(" "):
-            parts.append(" ")
-        parts.append(text)
-        previous = run
-    return " ".join("".join(parts).split())
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Lines of one paragraph; a line ending in pdfium's hyphen mark keeps its hyphen."""
-    return "\n".join(line.replace(_SOFT_HYPHEN, "-") for line in lines)
+        text = line.text.replace(_SOFT_HYPHEN, "-").replace(_NONCHARACTER_HYPHEN, "-")
+        paragraphs[-1].append(" ".join(text.split()))
+    return "\n\n".join("\n".join(lines) for lines in paragraphs if lines)

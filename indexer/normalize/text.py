@@ -20,7 +20,11 @@ _SGML_REMNANT = re.compile(
     r"(?:<FILENAME>)?\S+\.(?:htm|html|txt|pdf)\s*(?:<TEXT>)?",
     re.I,
 )
-_MAIL_MERGE = re.compile(r"FirstName LastName|Com(?:a)?pany Name(?=[A-Z\s]|$)")
+_MAIL_MERGE_LINE = re.compile(
+    r"^.*(?:FirstName LastName|Comapany Name|Company Name(?=[A-Z])).*$", re.M
+)
+"""A line carrying mail-merge field labels: the page's sidebar, residue from end to end."""
+_CLOSING = re.compile(r"\b(Sincerely,?|Very truly yours,?)\s*$")
 _PAGE_LINE = re.compile(r"^\s*(?:-\s*)?Page\s+\d+(?:\s+of\s+\d+)?\s*(?:-)?\s*$", re.I)
 _PAGE_WITH_DATE = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}\s+Page\s+\d+\b\s*(?P<rest>.*)$")
 """A mail-merge footer read across the page: "May 26, 2022 Page 2 Office of …"."""
@@ -35,12 +39,18 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     text = _SGML_REMNANT.sub("", text, count=1)
     text = _LOGO.sub("", text)
-    text = _MAIL_MERGE.sub("", text)
+    text = _MAIL_MERGE_LINE.sub(_keep_closing, text)
     text = _remove_page_headers(text)
     text = _FORM_FEED.sub("\n\n", text)
     lines = [line.rstrip() for line in text.split("\n")]
     text = "\n".join(lines)
     return _BLANKS.sub("\n\n", text).strip()
+
+
+def _keep_closing(match: re.Match[str]) -> str:
+    """A mail-merge line is dropped, except a "Sincerely," that shares it."""
+    closing = _CLOSING.search(match.group(0))
+    return closing.group(1) if closing else ""
 
 
 def paragraphs(text: str) -> list[str]:
