@@ -31,12 +31,26 @@ _PAGE_WITH_DATE = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}\s+Page\s+\d+\b\s*(
 _PAGE_NUMBER_ONLY = re.compile(r"^\s*-?\s*\d{1,2}\s*-?\s*$")
 _FORM_FEED = re.compile(r"\n?\f\n?")
 _BLANKS = re.compile(r"\n{3,}")
+_CHARACTERS = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2212": "-",
+    }
+)
+"""Spaces and hyphens typeset with special characters ("Form S\u20114", "333\u2013231164")."""
 _HEADER_DEPTH = 4
 
 
 def clean_text(text: str) -> str:
     """The letter's text without page furniture, in the shared paragraph layout."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CHARACTERS)
     text = _SGML_REMNANT.sub("", text, count=1)
     text = _LOGO.sub("", text)
     text = _MAIL_MERGE_LINE.sub(_keep_closing, text)
