@@ -58,6 +58,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         reporter.write_line(f"{len(es_passed)} Elasticsearch-backed test(s) passed")
 
 
+_REPORT_KEY = pytest.StashKey[list[str]]()
+
+
+@pytest.fixture
+def report_figures(request: pytest.FixtureRequest):
+    """Record lines of figures (accuracy tables…) printed at the end of the test run."""
+    lines = request.config.stash.setdefault(_REPORT_KEY, [])
+    return lines.append
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    lines = config.stash.get(_REPORT_KEY, [])
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's CORRESP configuration."""

@@ -54,7 +54,7 @@ _SALUTATION = re.compile(
     r"To\s+whom\s+it\s+may\s+concern\s*[:,;]?)\s*$",
     re.I,
 )
-_NUMBERED = re.compile(r"^[\W_]{0,2}?(?P<num>\d{1,3})\s?[.)](?![\d.,])\s*(?P<rest>.{0,5000})$")
+_NUMBERED = re.compile(r"^[^\w([$]{0,2}?(?P<num>\d{1,3})\s?[.)](?![\d.,])\s*(?P<rest>.{0,5000})$")
 _NUMBER_ALONE = re.compile(r"^(?P<num>\d{1,3})\s?[.)]$")
 _BURIED = re.compile(r"^(?P<pre>[^.:;?!]{1,30}?)\s(?P<num>\d{1,3})\.\s+(?P<rest>[A-Z].{0,5000})$")
 """A number behind mail-merge residue: "Tony Xu 10. We note …"."""
@@ -65,7 +65,7 @@ _NOT_BURIED = re.compile(
 )
 _COMMENT_LABEL = re.compile(
     r"^(?:\d{1,3}\s?[.)]\s*)?(?:(?:SEC|Staff(?:['’]s)?|The\s+Staff['’]s)\s+)?"
-    r"(?:Comment|Question)s?\s*(?:No\.?|Number|#)?\s*(?P<num>\d{1,3})?"
+    r"Comments?\s*(?:No\.?|Number|#)?\s*(?P<num>\d{1,3}(?![\d.,]*\d))?"
     r"\s*(?:[:.\-–—)]\s*|$)(?P<rest>.{0,5000})$",
     re.I,
 )
@@ -131,7 +131,13 @@ _LETTER_MARK = re.compile(r"^\(?(?:[a-zA-Z]|\d{1,2}|[ivx]{1,5})\)\s")
 _FURNITURE_LINE = re.compile(r"FirstName|LastName|Com(?:a)?pany Nam|Page \d+\s?Page \d+", re.I)
 _QUOTES_ONLY = re.compile(r"^[\s“”\"’‘'`´]+$")
 _DATE_LINE = re.compile(r"^[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s?,\s?\d{4}$")
-_PAGE_LINE = re.compile(r"^(?:-\s*)?Page\s+\d{1,3}(?:\s+of\s+\d{1,3})?(?:\s*-)?$", re.I)
+_PAGE_LINE = re.compile(
+    r"^(?:-\s*)?Page\s+\d{1,3}(?:\s+of\s+\d{1,3})?(?:\s*-)?"
+    r"(?:\s*[<(\[]?[A-Z][a-z]{2,8}\.?\s+\d{1,2},\s+\d{4}[>)\]]?)?$",
+    re.I,
+)
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$")
+_TRAILING_PAGE_NUMBER = re.compile(r"(?<=[.?!”\"])\s{2,}\d{1,3}$")
 _ASKS_RESPONSE = re.compile(
     r"following\s+comments?|respond\s+to\s+(?:these|this|our|the)\s+(?:comments?|letter)", re.I
 )
@@ -146,11 +152,25 @@ _STAFF_VOICE = re.compile(
     r"considered|have\s+considered|could\s+not|cannot|do\s+not\s+(?:see|believe)|"
     r"see\s+that|were\s+unable)|Please|Tell\s+us|Refer|Revise|Disclose|Expand|Provide|"
     r"Explain|Clarify|Quantify|Describe|Discuss|Address|Identify|Consider|Confirm|Advise|"
-    r"File|Include|Remove|Update|Reconcile|Ensure|Supplementally|In\s+future\s+filings|"
+    r"File|Include|Remove|Update|Reconcile|Ensure|Supplementally|In\s+future\s+(?:\w+\s+)?"
+    r"(?:filings|reports|periods)|To\s+the\s+extent|We\s+are\s+aware|From\s+your|"
+    r"In\s+light\s+of|Based\s+on\s+your|For\s+(?:example|instance),?\s+(?:you|your|we)|"
     r"It\s+(?:appears|is\s+unclear|is\s+not\s+clear)|You\s|Your\s|With\s+(?:a\s+view|respect|"
     r"regard)|As\s+a\s+related\s+matter|In\s+(?:this|that)\s+regard|Regarding|Given|"
     r"Since\s+you|Also|Further|Additionally|In\s+addition|Here\s+and|On\s+page|Throughout)",
     re.I,
+)
+
+
+_COMPANY_VOICE = re.compile(
+    r"^[\"“]?(?:The\s+(?:Company|Registrant|Partnership|Trust|Bank|Corporation|Fund)\b|"
+    r"We\s+(?:have(?!\s+(?:read|reviewed|considered|been\s+unable))|will|respectfully|acknowledge(?!\s+your)|confirm|"
+    r"believe(?!\s+(?:that\s+)?you)|agree|advise|do|are|did|"
+    r"understand|supplementally|note\s+the\s+Staff|appreciate|hereby|intend|propose|"
+    r"considered|would|recognize|concluded|present|record|report|exclude|revised)|"
+    r"In\s+response|As\s+(?:requested|noted|discussed|described|disclosed|previously)|Our\s|"
+    r"Management|[A-Z][\w&.’'-]{1,30}\s+(?:respectfully|acknowledges|confirms|advises|believes|"
+    r"will|has|notes|agrees)\b)"
 )
 
 
@@ -192,8 +212,9 @@ def parse_comments(text: str, *, sender: str) -> CommentParse:
     blocks = _blocks(text)
     body = _body_start(blocks)
     if sender == "company":
-        comments = _parse_response(blocks, body, warnings)
-        if not comments and _mentions_restated(text):
+        restating = _mentions_restated(text)
+        comments = _parse_response(blocks, body, warnings, restating=restating)
+        if not comments and restating:
             warnings.append("no restated comments found in a letter that restates comments")
     else:
         comments = _parse_staff(blocks, body, warnings)
@@ -206,10 +227,13 @@ def _blocks(text: str) -> list[_Block]:
     paragraphs: list[list[str]] = []
     for raw in re.split(r"\n[ \t\f\v]*\n", text):
         raw_lines = [line.strip()[:_MAX_LINE_CHARS] for line in raw.split("\n") if line.strip()]
+        if len(raw_lines) == 1 and _PAGE_NUMBER.match(raw_lines[0]):
+            continue
         lines = [
             line
             for line in raw_lines
             if not _QUOTES_ONLY.match(line)
+            and not _PAGE_LINE.match(line)
             and (not _FURNITURE_LINE.search(line) or _NUMBERED.match(line) or _buried(line))
         ]
         if len(lines) < len(raw_lines) and len(raw_lines) <= 6:
@@ -219,6 +243,8 @@ def _blocks(text: str) -> list[_Block]:
             paragraphs.append(lines)
     header = _header_lines(paragraphs)
     paragraphs = [kept for lines in paragraphs if (kept := _drop_page_header(lines, header))]
+    paragraphs = _drop_repeated_addressee(paragraphs, header[0])
+    paragraphs = _join_broken(paragraphs)
     width = _wrap_width(paragraphs)
     blocks: list[_Block] = []
     for lines in paragraphs:
@@ -232,9 +258,55 @@ def _blocks(text: str) -> list[_Block]:
     _split_trailing_captions(blocks, width)
     for block in blocks:
         captions = _caption_lines(block.lines, width)
-        if captions is not None:
+        if captions is not None and not _is_marker(block) and not _response_label(block.first):
             block.caption, block.captions = True, captions
     return blocks
+
+
+def _drop_repeated_addressee(paragraphs: list[list[str]], addressee: set[str]) -> list[list[str]]:
+    """Drop one-line page headers of responses: an addressee line ("Ms. Jane Doe",
+    "Securities and Exchange Commission") repeated after the salutation."""
+    body = next(
+        (i + 1 for i, lines in enumerate(paragraphs[:60]) if any(map(_SALUTATION.match, lines))),
+        None,
+    )
+    if body is None:
+        return paragraphs
+    single = [_squash(lines[0]) if len(lines) == 1 else "" for lines in paragraphs]
+    counts: dict[str, int] = {}
+    for squashed in single[body:]:
+        if squashed in addressee:
+            counts[squashed] = counts.get(squashed, 0) + 1
+
+    def header(squashed: str) -> bool:
+        return squashed in addressee and (
+            counts.get(squashed, 0) > 1
+            or "exchangecommission" in squashed
+            or bool(re.match(r"^(?:mr|ms|mrs|dr|miss)\.", squashed))
+        )
+
+    return [
+        lines for i, lines in enumerate(paragraphs) if i < body or not header(single[i])
+    ]
+
+
+def _join_broken(paragraphs: list[list[str]]) -> list[list[str]]:
+    """Rejoin a paragraph split by a page break: the next one starts in lower case."""
+    joined: list[list[str]] = []
+    for lines in paragraphs:
+        first = lines[0]
+        if (
+            joined
+            and first[:1].islower()
+            and not _BULLET.match(first)
+            and not _TERMINAL.search(joined[-1][-1])
+            and not _is_caption(joined[-1][-1])
+        ):
+            joined[-1] = joined[-1] + lines
+        else:
+            lines[-1] = _TRAILING_PAGE_NUMBER.sub("", lines[-1])
+            joined.append(lines)
+    return joined
 
 
 def _header_lines(paragraphs: list[list[str]]) -> tuple[set[str], str | None]:
@@ -536,6 +608,8 @@ def _heading_before(
     comments").
     """
     index = start - 1
+    while index >= begin and _is_marker(blocks[index]):
+        index -= 1
     if first:
         skipped = 0
         while index >= begin and not blocks[index].caption and skipped < 2:
@@ -556,15 +630,26 @@ def _heading_before(
     return _clean_heading(captions[-1])
 
 
+def _is_marker(block: _Block) -> bool:
+    """A block that only carries a comment's number or label ("1.", "Comment No. 1")."""
+    line = block.first
+    if len(block.lines) > 1:
+        return False
+    if _NUMBER_ALONE.match(line):
+        return True
+    match = _COMMENT_LABEL.match(line)
+    return bool(match and _label_like(line) and not match.group("rest"))
+
+
 def _clean_heading(caption: str) -> str:
     return re.sub(r"\s+", " ", caption).strip()
 
 
-def _collect(blocks: list[_Block], start: _Start, end: int) -> str:
-    """Comment text: the opening after the marker, then the blocks up to ``end``."""
+def _collect(blocks: list[_Block], start: _Start, end: int, *, answer: bool = False) -> str:
+    """Comment text (or an answer): the opening after the marker, then blocks up to ``end``."""
     first = [start.rest, *blocks[start.block].lines[1:]] if start.rest else []
     text = _collect_range(blocks, start.block + 1, end, first)
-    return _strip_label(text)
+    return text if answer else _strip_label(text, start.number)
 
 
 def _collect_range(
@@ -578,16 +663,26 @@ def _collect_range(
         if _is_closing(blocks, index):
             stop = index
             break
-    while stop > begin and blocks[stop - 1].caption:
+    while stop > begin and (blocks[stop - 1].caption or _is_marker(blocks[stop - 1])):
         stop -= 1
     parts.extend(blocks[index].lines for index in range(begin, stop))
     return "\n\n".join(_running_text(lines) for lines in parts if lines).strip()
 
 
-def _strip_label(text: str) -> str:
-    match = _COMMENT_LABEL.match(text[:200])
-    if match and _label_like(text[:200]) and match.group("rest"):
-        return text[match.start("rest") :].strip()
+def _strip_label(text: str, number: int | None = None) -> str:
+    """The text without a leading marker kept by a label start ("1.", "Comment No. 1",
+    "Staff's comment:")."""
+    for _ in range(3):
+        first, _sep, remainder = text.partition("\n")
+        marker = re.match(r"^(\d{1,3})\s?[.)](?!\d)\s*", first)
+        if marker and number is not None and int(marker.group(1)) == number:
+            first = first[marker.end() :]
+        else:
+            match = _COMMENT_LABEL.match(first)
+            if not match or not _label_like(first):
+                break
+            first = match.group("rest") or ""
+        text = (first + "\n" + remainder if first else remainder).strip()
     return text.strip()
 
 
@@ -622,31 +717,25 @@ def _label_like(line: str) -> bool:
 
 
 def _response_label(line: str) -> re.Match[str] | None:
+    """A "Response:" label ("Company Response:", "Response to Comment No. 1", "RESPONSE")."""
     match = _RESPONSE_LABEL.match(line)
     if not match:
         return None
-    head = line[: match.start("rest")] if match.group("rest") else line
-    if len(head) > 60 or not _STRICT_RESPONSE_WORD.search(head):
+    word = _STRICT_RESPONSE_WORD.search(line[:80])
+    if word is None:
         return None
-    words = head.split()
-    if len(words) > 1 and words[0].lower() not in {
-        "the",
-        "company",
-        "company's",
-        "company’s",
-        "our",
-        "registrant's",
-        "registrant’s",
-    }:
-        if not (words[0][:1].isupper() and len(words) <= 3 and not match.group("rest")):
-            if not re.match(r"^[A-Z][\w&.'’-]{0,25}\s+(?:Response|RESPONSE)", head):
-                return None
-    if match.group("rest") and not re.search(r"[:.\-–—]", head):
+    prefix = line[: word.start()].split()
+    if len(prefix) > 2 or any(not w[:1].isupper() for w in prefix):
+        return None
+    head = line[: match.start("rest")] if match.group("rest") else line
+    if match.group("rest") and not re.search(r"[:.\-–—]\s*$", head.rstrip()):
         return None
     return match
 
 
-def _parse_response(blocks: list[_Block], body: int, warnings: list[str]) -> list[Comment]:
+def _parse_response(
+    blocks: list[_Block], body: int, warnings: list[str], *, restating: bool
+) -> list[Comment]:
     labels = [i for i in range(body, len(blocks)) if _response_label(blocks[i].first)]
     if labels:
         return _pair_with_labels(blocks, body, labels, warnings)
@@ -659,7 +748,7 @@ def _parse_response(blocks: list[_Block], body: int, warnings: list[str]) -> lis
     for position, start in enumerate(chosen):
         end = chosen[position + 1].block if position + 1 < len(chosen) else len(blocks)
         heading = _heading_before(blocks, begin, start.block, heading, first=not position)
-        text, response = _split_unlabelled(blocks, start, end)
+        text, response = _split_unlabelled(blocks, start, end, restating=restating)
         comments.append(
             Comment(
                 number=start.number or position + 1, heading=heading, text=text, response=response
@@ -670,7 +759,8 @@ def _parse_response(blocks: list[_Block], body: int, warnings: list[str]) -> lis
 
 
 def _company_starts(blocks: list[_Block], body: int) -> list[_Start]:
-    """Numbered starts and "Comment N" labels, a label and a number on adjacent blocks merged."""
+    """Numbered starts and "Comment N" labels; a label and the number or captions printed
+    right after it make one start (placed on the last of them, so the text follows)."""
     starts: list[_Start] = []
     for start in _numbered_starts(blocks, body):
         previous = starts[-1] if starts else None
@@ -685,9 +775,19 @@ def _company_starts(blocks: list[_Block], body: int) -> list[_Start]:
         if not match or not _label_like(line) or not match.group("num"):
             continue
         number = int(match.group("num"))
-        if any(abs(s.block - index) <= 1 and s.number == number for s in starts):
-            starts = [s for s in starts if not (abs(s.block - index) <= 1 and s.number == number)]
-        starts.append(_Start(index, number, match.group("rest").strip()))
+        rest = (match.group("rest") or "").strip()
+        position = index
+        if not rest:
+            while position + 1 < len(blocks) and blocks[position + 1].caption and (
+                position - index < 3
+            ):
+                position += 1
+        near = [s for s in starts if 0 <= s.block - index <= position - index + 1]
+        same = [s for s in near if s.number == number]
+        if same:
+            continue  # the number printed under the label starts the comment
+        starts = [s for s in starts if s.block != index]
+        starts.append(_Start(position, number, rest if position == index else ""))
     starts.sort(key=lambda s: s.block)
     return starts
 
@@ -790,7 +890,7 @@ def _comments_from_pairs(
         text = _collect(blocks, start, label) if start.block < label else ""
         label_match = _response_label(blocks[label].first)
         rest = label_match.group("rest").strip() if label_match else ""
-        response = _collect(blocks, _Start(label, None, rest), end)
+        response = _collect(blocks, _Start(label, None, rest), end, answer=True)
         number = start.number or previous + 1
         if number <= previous:
             warnings.append(f"comment numbering goes back from {previous} to {number}")
@@ -800,8 +900,14 @@ def _comments_from_pairs(
     return comments
 
 
-def _split_unlabelled(blocks: list[_Block], start: _Start, end: int) -> tuple[str, str | None]:
-    """A numbered item without a response label: restated comment + answer, or answer only."""
+def _split_unlabelled(
+    blocks: list[_Block], start: _Start, end: int, *, restating: bool
+) -> tuple[str, str | None]:
+    """A numbered item without a response label: restated comment + answer, or answer only.
+
+    The item restates a comment when it opens in the staff's voice ("We note…", "Please…"),
+    or, in a letter that says it restates the comments, when it does not open in the
+    company's ("The Company…", "We have revised…")."""
     stop = end
     for index in range(start.block + 1, end):
         if _is_closing(blocks, index):
@@ -811,19 +917,24 @@ def _split_unlabelled(blocks: list[_Block], start: _Start, end: int) -> tuple[st
     if first_index >= stop:
         return "", None
     opening = start.rest if start.rest else blocks[first_index].first
-    if not _STAFF_VOICE.match(_strip_label(opening)):
-        whole = _collect(blocks, start, end)
+    opening = _strip_label(opening)
+    staff = _STAFF_VOICE.match(opening) and not _COMPANY_VOICE.match(opening)
+    if not (staff or (restating and not _COMPANY_VOICE.match(opening))):
+        whole = _collect(blocks, start, end, answer=True)
         return "", whole or None
     split = first_index + 1
-    while (
-        split < stop
-        and (_BULLET.match(blocks[split].first) or blocks[split - 1].lines[-1].endswith(":"))
-        and _BULLET.match(blocks[split].first)
-    ):
-        split += 1
-    if blocks[first_index].lines[-1].endswith(":"):
-        while split < stop and _BULLET.match(blocks[split].first):
+    in_list = False
+    while split < stop:
+        line = blocks[split].first
+        if _BULLET.match(line) and (in_list or blocks[split - 1].lines[-1].endswith(":")):
+            in_list = True
+            lone = len(blocks[split].lines) == 1 and re.fullmatch(r"[•●▪◦·\-–—*]", line)
+            split += 2 if lone else 1
+        elif _STAFF_VOICE.match(line) and not _COMPANY_VOICE.match(line):
             split += 1
+        else:
+            break
+    split = min(split, stop)
     text = _collect(blocks, start, split)
     response = _collect_range(blocks, split, end) if split < stop else ""
     return text, response or None

@@ -1,0 +1,151 @@
+"""``corresp parse`` and ``corresp threads``: normalize local letters without Elasticsearch.
+
+Paths may be full submissions (``.txt``, ``.nc``), filing folders in EDGAR's layout
+(``…/CIK/ACCESSION/`` with ``filename1.pdf`` or ``.htm``), folders holding either (searched
+recursively), or single documents with ``--form``. Reading or understanding a letter never
+stops the command: problems are reported per letter (``warnings``), unreadable paths on
+standard error with exit status 1.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from crawler.extract.letters import letter_from_file, letter_from_folder
+from indexer.cli.output import err, out
+from indexer.incoming import IncomingLetter
+from indexer.normalize.letter import Letter
+from indexer.normalize.pipeline import normalize_letter
+from indexer.normalize.threads import build_threads
+
+__all__ = ["parse", "threads"]
+
+_LETTER_FORMS = frozenset({"UPLOAD", "CORRESP", "DRSLTR"})
+_DOCUMENT_SUFFIXES = (".pdf", ".htm", ".html", ".txt")
+_SUBMISSION_SUFFIXES = (".txt", ".nc")
+_ACCESSION_FOLDER = re.compile(r"^\d{18}$")
+
+
+class _Failures:
+    count = 0
+
+
+def _letters(
+    paths: tuple[Path, ...], form: str | None, failures: _Failures
+) -> Iterator[IncomingLetter]:
+    for path in paths:
+        try:
+            yield from _letters_at(path, form)
+        except (OSError, ValueError) as exc:
+            failures.count += 1
+            err.print(f"[red]error:[/red] {path}: {exc}", highlight=False)
+
+
+def _letters_at(path: Path, form: str | None) -> Iterator[IncomingLetter]:
+    if path.is_file():
+        yield letter_from_file(path, form=form)
+        return
+    if not path.is_dir():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    files = sorted(p for p in path.iterdir() if p.is_file())
+    if _ACCESSION_FOLDER.match(path.name) or any(p.name.startswith("filename") for p in files):
+        if any(p.suffix.lower() in _DOCUMENT_SUFFIXES for p in files):
+            yield letter_from_folder(path, form=form)
+        return
+    for file in files:
+        if file.suffix.lower() in _SUBMISSION_SUFFIXES and _is_submission(file):
+            yield letter_from_file(file)
+    for child in sorted(p for p in path.iterdir() if p.is_dir()):
+        yield from _letters_at(child, form)
+
+
+def _is_submission(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(64).lstrip()
+    return head.startswith((b"<SEC-DOCUMENT>", b"<SUBMISSION>", b"-----BEGIN PRIVACY"))
+
+
+_paths = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
+)
+_form = click.option(
+    "--form",
+    type=click.Choice(["UPLOAD", "CORRESP", "DRSLTR"], case_sensitive=False),
+    help="Form of single documents whose form cannot be read from the file.",
+)
+
+
+@click.command("parse")
+@_paths
+@_form
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per letter (JSON Lines).")
+def parse(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+    """Normalize letters: dates, type, file numbers, reviewed filings, comments, staff.
+
+    PATHS are submissions (.txt, .nc), filing folders (…/CIK/ACCESSION/), folders holding
+    them (searched recursively), or single documents (give --form).
+    """
+    failures = _Failures()
+    for incoming in _letters(paths, form and form.upper(), failures):
+        letter = normalize_letter(incoming)
+        if as_json:
+            sys.stdout.write(json.dumps(letter.to_public_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_letter(letter)
+    if failures.count:
+        raise SystemExit(1)
+
+
+@click.command("threads")
+@_paths
+@_form
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per thread (JSON Lines).")
+def threads(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+    """Group the letters under PATHS into review threads (cycles), by company.
+
+    Uses the same rules as the indexer: the reviewed filing's accession, cited letter
+    dates, file number plus reviewed filing, registration attachments, draft registration
+    continuation, then file number within 150 days; closing letters end a cycle.
+    """
+    failures = _Failures()
+    letters = [
+        normalize_letter(incoming)
+        for incoming in _letters(paths, form and form.upper(), failures)
+        if incoming.form in _LETTER_FORMS
+    ]
+    for thread in build_threads(letters):
+        if as_json:
+            sys.stdout.write(json.dumps(thread.to_dict(), ensure_ascii=False) + "\n")
+            continue
+        closed = f"closed {thread.closed_on}" if thread.closed_on else "not closed"
+        out.print(
+            f"{thread.thread_id}  {thread.company or thread.ciks[:1]}  {thread.status}, "
+            f"{thread.rounds} round(s), opened {thread.opened_on}, {closed}, "
+            f"file no. {', '.join(thread.file_numbers) or '-'}",
+            highlight=False,
+        )
+        for member in thread.letters:
+            out.print(
+                f"    {member.date}  {member.form:8} {member.role:22} {member.accession}"
+                f"  ({member.link_rule})",
+                highlight=False,
+            )
+    if failures.count:
+        raise SystemExit(1)
+
+
+def _print_letter(letter: Letter) -> None:
+    numbers = ", ".join(letter.file_numbers) or "-"
+    out.print(
+        f"{letter.accession}  {letter.form} {letter.letter_type}  dated {letter.letter_date}  "
+        f"file no. {numbers}  {len(letter.comments)} comment(s)",
+        highlight=False,
+    )
+    for warning in letter.warnings:
+        out.print(f"    warning: {warning}", highlight=False)

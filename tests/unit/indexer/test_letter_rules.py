@@ -1,0 +1,174 @@
+"""Rules for dates, the Re: block, cited dates and letter types, on letter-shaped text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from indexer.normalize.citations import find_cited_dates
+from indexer.normalize.classify import classify_letter
+from indexer.normalize.dates import find_letter_date, parse_date
+from indexer.normalize.letter import CitedDate, LetterType
+from indexer.normalize.reblock import parse_reference_block
+from indexer.normalize.text import clean_text
+
+STAFF_LETTER = """United States securities and exchange commission logo
+
+May 26, 2022
+
+Randy Hyzak
+Las Vegas Sands Corp.
+
+Re: Las Vegas Sands Corp.
+Form 10-K for the Fiscal Year Ended December 31, 2021
+Filed February 4, 2022
+Response dated March 20, 2022
+File No. 1-32373
+
+Dear Mr. Hyzak:
+
+We have reviewed your March 20, 2022 response to our comment letter and have the following
+comments. Unless we note otherwise, our references to prior comments are to comments in our
+March 6, 2022 letter.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("April 2, 2024", date(2024, 4, 2)),
+        ("Sept. 5, 2019", date(2019, 9, 5)),
+        ("March 16 , 2016", date(2016, 3, 16)),
+        ("2 April 2024", date(2024, 4, 2)),
+        ("4/2/2024", date(2024, 4, 2)),
+        ("February 30, 2024", None),
+        ("no date here", None),
+    ],
+)
+def test_written_dates(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_letter_date_is_the_date_line_before_the_re_block() -> None:
+    assert find_letter_date(clean_text(STAFF_LETTER)) == date(2022, 5, 26)
+    company = "CONFIDENTIAL TREATMENT REQUESTED\n\nNew York, March 3, 2021\n\nVIA EDGAR\n\nRe: X"
+    assert find_letter_date(company) == date(2021, 3, 3)
+
+
+def test_reference_block_fields() -> None:
+    block = parse_reference_block(clean_text(STAFF_LETTER))
+    assert block.file_numbers == ("001-32373",)
+    (filing,) = block.reviewed_filings
+    assert (filing.form, filing.period_end, filing.filed_on) == (
+        "10-K",
+        date(2021, 12, 31),
+        date(2022, 2, 4),
+    )  # the "Response dated" line is not the filing's date
+
+
+@pytest.mark.parametrize(
+    ("block", "numbers", "forms"),
+    [
+        ("Re: BXP, Inc.\nForm 10-K for the fiscal year ended December 31, 2017\nForm 10-Q for "
+         "the quarterly period ended June 30, 2018\nFiled February 28, 2018 and August 7, 2018, "
+         "respectively\nFile No. 1-13087 and 0-50209\n\nDear Mr. Linde:",
+         ("001-13087", "000-50209"), [("10-K", date(2018, 2, 28)), ("10-Q", date(2018, 8, 7))]),
+        ("Re: AbbVie Inc.\nRegistration Statement on Form S\u20114\nFiled October 2, 2020\n"
+         "File No. 333- 249277\n\nDear Mr. Gonzalez:", ("333-249277",),
+         [("S-4", date(2020, 10, 2))]),
+        ("Re: Carrier Global Corp\nAmendment No. 1 to Draft Registration Statement on Form 10\n"
+         "Submitted September 16, 2019\nCIK No. 0001783180\n\nDear Mr. Gitlin:", (),
+         [("DRS/A", date(2019, 9, 16))]),
+        ("Re: X Corp.\nAmendment No. 2 to Registration Statement on Form S-1\nFiled December 4, "
+         "2020\nFile Nos. 333-250056, 333-250056-01\n\nLadies and Gentlemen:",
+         ("333-250056", "333-250056-01"), [("S-1/A", date(2020, 12, 4))]),
+    ],
+)  # fmt: skip
+def test_reference_block_variants(
+    block: str, numbers: tuple[str, ...], forms: list[tuple[str, date]]
+) -> None:
+    parsed = parse_reference_block(clean_text(block))
+    assert parsed.file_numbers == numbers
+    assert [(f.form, f.filed_on) for f in parsed.reviewed_filings] == forms
+    if not numbers:
+        assert parsed.cik_reference == "0001783180"
+
+
+def test_phone_numbers_are_not_file_numbers_but_labelled_numbers_are() -> None:
+    text = "Re: X Corp.\nForm 10-K\n\nDear Sir:\n\nPlease call (202) 551-3344."
+    assert parse_reference_block(text).file_numbers == ()
+    labelled = text + " We refer to the Form 10-K (File No. 1-7933) filed in May."
+    assert parse_reference_block(labelled).file_numbers == ("001-07933",)
+
+
+def test_staff_letter_citations() -> None:
+    cited = find_cited_dates(clean_text(STAFF_LETTER), sender="sec")
+    assert cited == (
+        CitedDate(date(2022, 3, 20), "response"),
+        CitedDate(date(2022, 3, 6), "staff_letter"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("submits the following responses to the comments of the Staff as set forth in your "
+         "letter to the Company dated August 25, 2020, regarding",
+         [("2020-08-25", "staff_letter")]),
+        ("hereby responds to the comments set forth in the comment letter of the staff (the "
+         "“Staff”) of the Securities and Exchange Commission dated May 26, 2022",
+         [("2022-05-26", "staff_letter")]),
+        ("This letter supplements the Company’s letters to you dated June 12, 2024, September 30, "
+         "2024 and October 21, 2024.", [("2024-06-12", "response"), ("2024-09-30", "response"),
+                                          ("2024-10-21", "response")]),
+        ("pertaining to the Securities and Exchange Commission staff’s May 22, 2024 and "
+         "September 5, 2024 comment letters",
+         [("2024-05-22", "staff_letter"), ("2024-09-05", "staff_letter")]),
+        ("the Company’s Form 10-K for the fiscal year ended December 31, 2023, filed on March 12, "
+         "2024", []),
+    ],
+)  # fmt: skip
+def test_company_letter_citations(sentence: str, expected: list[tuple[str, str]]) -> None:
+    cited = find_cited_dates(sentence, sender="company")
+    assert [(c.date.isoformat(), c.kind) for c in cited] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "comments", "expected"),
+    [
+        ("This is to advise you that we have not reviewed and will not review your registration "
+         "statement. Please refer to Rules 460 and 461", "UPLOAD", 0, LetterType.NO_REVIEW),
+        ("We have completed our review of your filing. We remind you", "UPLOAD", 0,
+         LetterType.REVIEW_COMPLETE),
+        ("We have reviewed your filing and have the following comments.", "UPLOAD", 3,
+         LetterType.COMMENT),
+        ("Pursuant to Rule 461 under the Securities Act, the Company hereby requests acceleration "
+         "of the effective date of the Registration Statement", "CORRESP", 0,
+         LetterType.ACCELERATION_REQUEST),
+        ("we are requesting that our response date be extended to February 12, 2024.", "CORRESP",
+         0, LetterType.EXTENSION_REQUEST),
+        ("The Company hereby responds to the comments of the Staff contained in your letter dated "
+         "May 26, 2022.", "CORRESP", 2, LetterType.RESPONSE),
+        ("We write to supplement the registration statement with a representation.", "CORRESP",
+         0, LetterType.OTHER),
+    ],
+)  # fmt: skip
+def test_letter_types(text: str, form: str, comments: int, expected: LetterType) -> None:
+    assert classify_letter(text, form=form, comment_count=comments) == expected
+
+
+def test_cleaning_removes_page_furniture_and_keeps_the_office() -> None:
+    raw = (
+        "United States securities and exchange commission logo\n\nMay 26, 2022\n\nRandy Hyzak\n"
+        "Las Vegas Sands Corp.\n\n1. We note your disclosure\n\f\nRandy Hyzak\n"
+        "Las Vegas Sands Corp.\nMay 26, 2022\nPage 2\nabout Macao.\n\nFirstName LastNameRandy "
+        "Hyzak Sincerely,\nComapany NameLas Vegas Sands Corp.\nMay 26, 2022 Page 2 Office of Real "
+        "Estate & Construction"
+    )
+    cleaned = clean_text(raw)
+    assert "logo" not in cleaned
+    assert "Page 2" not in cleaned
+    assert "FirstName" not in cleaned and "Comapany" not in cleaned
+    assert "1. We note your disclosure\n\nabout Macao." in cleaned
+    assert cleaned.endswith("Sincerely,\n\nOffice of Real Estate & Construction")
