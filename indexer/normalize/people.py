@@ -9,6 +9,9 @@ are the signing official. The addressee, mail-merge residue around "Sincerely," 
 lists are never read. Phones are normalized to ``(202) 551-3805`` whatever the printed form
 (``202-551-3805``, ``202.551.3805``, ``(2 02) 551 - 380 5``); names and titles are repaired
 when PDF extraction split a word (``Dan iel`` -> ``Daniel``, ``Sen ior`` -> ``Senior``).
+A title is kept only when made of staff-title words ("Staff Accountant", "Legal Branch Chief",
+"Petroleum Engineer"), singular, with ``Attorney-Advisor`` spelled one way; a plural title
+before names ("Senior Staff Accountants A and B") applies to each of them.
 
 ``find_office`` returns the office as printed (``raw``) and its canonical name from
 ``OFFICES``, which covers every era of ``letters.md`` §8: the pre-September-2019 offices, the
@@ -67,7 +70,7 @@ OFFICES: dict[str, tuple[str, ...]] = {
 "&" read as "and", so "Office of Real Estate and Construction" needs no entry of its own)."""
 
 _AD_OFFICES = {11: "Telecommunications"}
-"""Numbered Assistant Director offices seen with their names ("AD Office 11 - Telecommunications")."""
+"""Numbered Assistant Director offices seen with a name ("AD Office 11 - Telecommunications")."""
 
 
 def _key(text: str) -> str:
@@ -83,6 +86,7 @@ _OFFICE_KEYS = {
 _PHONE = re.compile(
     r"\(?\s?2\s?0\s?2\s?\)?[\s.,\-–—]{0,12}5\s?5\s?1\s?[\s.,\-–—]{0,6}(\d(?:\s?\d){3})(?!\s?\d)"
 )
+_STRAY_PUNCTUATION = re.compile(r"(?:\s[,.;]){2,}(?=\s)")
 _SINCERELY = re.compile(r"S\s?i\s?n\s?c\s?e\s?r\s?e\s?l\s?y\s?,?", re.I)
 _CC = re.compile(r"^\s*cc\s*:", re.I | re.M)
 _SIGNED = re.compile(r"^\s*/\s*s\s*/\s*(?P<name>.*)$", re.I | re.M)
@@ -96,9 +100,10 @@ _SALUTATION = re.compile(
     r"^\s*(?:Dear\b|Ladies\s+and\s+Gentlemen|To\s+Whom|Gentlemen)", re.I | re.M
 )
 _OFFICE_PHRASE = re.compile(
-    r"(?P<start>(?:\bAD\s?(?:Office\s?)?\d{1,2}\s*[-–—\s]*)?(?:\bCF\s+)?"
+    r"(?:(?:\bAD\s?(?:Office\s?)?\d{1,2}\s*[-–—\s]*)?(?:\bCF\s+)?"
     r"\bO\s?f\s?f\s?i\s?(?:f\s?i\s?)?c\s?e\s+of\s+(?:the\s+)?|\bAD\s?Office\s?\d{1,2}\s*[-–—\s]+"
-    r"|(?=\bDisclosure\s+Review\s+Program))"
+    r"|(?=\bDisclosure\s+Review\s+Program))",
+    re.I,
 )
 
 # --- titles ------------------------------------------------------------------------------------
@@ -134,11 +139,15 @@ def _join_fragments(tokens: list[str], words: set[str]) -> list[str]:
     while i < len(tokens):
         for size in (4, 3, 2):
             parts = tokens[i : i + size]
-            if len(parts) == size and "".join(parts).lower() in words:
-                if not all(part.lower() in words for part in parts):
-                    out.append("".join(parts))
-                    i += size
-                    break
+            joined = "".join(parts)
+            if (
+                len(parts) == size
+                and joined.lower() in words
+                and not all(part.lower() in words for part in parts)
+            ):
+                out.append(joined)
+                i += size
+                break
         else:
             out.append(tokens[i])
             i += 1
@@ -173,12 +182,12 @@ def _clean_name(text: str) -> str | None:
             out.append(token)
     # a suffix after a comma stays ("James Moylan, Jr."); other commas end the name
     words: list[str] = []
-    for i, token in enumerate(out):
-        if token == ",":
+    for i, piece in enumerate(out):
+        if piece == ",":
             if i + 1 < len(out) and out[i + 1].lower() in _SUFFIXES:
                 continue
             break
-        words.append(token)
+        words.append(piece)
     if not 2 <= len(words) <= 5:
         return None
     for token in words:
@@ -242,6 +251,7 @@ def find_staff(text: str) -> tuple[StaffMember, ...]:
     for match in _PHONE.finditer(flat):
         start = max(previous_end, match.start() - 160)
         window = flat[start : match.start()]
+        window = _STRAY_PUNCTUATION.sub(" ", window)  # "Mark , , Brunhofer" (PDF residue)
         window = re.sub(r"(?:[\s,]*\bat\b)+[\s,:]*$", "", window)
         cuts = list(_CONNECTOR.finditer(window))
         segment = window[cuts[-1].end() :] if cuts else window
@@ -291,9 +301,10 @@ def _signers(text: str) -> list[StaffMember]:
             title = title or line_title
         if not _staff_signature(text, title, rest[:4]):
             continue
-        if signed_name and (on_behalf or official_name is None):
-            if not official_name or not _same_person(signed_name, official_name):
-                people.append(StaffMember(signed_name, None if official_name else title))
+        if signed_name and (
+            official_name is None or (on_behalf and not _same_person(signed_name, official_name))
+        ):
+            people.append(StaffMember(signed_name, None if official_name else title))
         if official_name:
             people.append(StaffMember(official_name, title))
     return people

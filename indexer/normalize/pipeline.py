@@ -65,8 +65,6 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         LetterType.OTHER,
         warnings,
     )
-    if sender == "sec" and letter_type == LetterType.COMMENT and not comments:
-        warnings.append("a comment letter without numbered comments")
     citation_text = _without_restated_comments(text, comments) if sender == "company" else text
     cited = _guarded(
         "cited dates", lambda: find_cited_dates(citation_text, sender=sender), (), warnings

@@ -46,6 +46,7 @@ _SALUTATION = re.compile(
     r"^\s*(?:Dear\b[^\n]*|Ladies and Gentlemen\W*|Gentlemen\W*|To Whom It May Concern\W*)$",
     re.I | re.M,
 )
+_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.M)
 _CLOSING = re.compile(
     r"^\s*(?:Sincerely|Very truly yours|Respectfully|Yours truly|We remind you|W e remind you|"
     r"In closing|Y ?ou may contact|Please contact|Please direct any questions|"
@@ -244,8 +245,13 @@ def _normalize(text: str) -> str:
 
 
 def _letter_body(text: str) -> str:
-    """The letter between its salutation and its closing (no Re: block, no boilerplate)."""
+    """The letter between its salutation and its closing, without all-capitals lines.
+
+    Leaves out the Re: block, the closing boilerplate and running letterhead (a law firm's
+    "AUSTIN BEIJING … HONG KONG" footer), which would otherwise suggest topics.
+    """
     salutation = _SALUTATION.search(text)
     start = salutation.end() if salutation else 0
     closing = _CLOSING.search(text, start)
-    return text[start : closing.start() if closing else len(text)]
+    body = text[start : closing.start() if closing else len(text)]
+    return _SHOUTED_LINE.sub("", body)
