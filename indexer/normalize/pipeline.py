@@ -95,7 +95,24 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         warnings=tuple(dict.fromkeys(warnings)),
         released_on=incoming.released_on,
         cik_reference=reference.cik_reference,
+        extra=_facts(incoming),
     )
+
+
+def _facts(incoming: IncomingLetter) -> dict[str, object]:
+    """What EDGAR says about the filing beyond the letter itself, for the index."""
+    facts: dict[str, object] = {
+        "first_seen_at": incoming.first_seen_at.isoformat() if incoming.first_seen_at else None,
+        "accepted_at": incoming.accepted_at.isoformat() if incoming.accepted_at else None,
+        "sic": incoming.sic,
+        "state_of_incorporation": incoming.state_of_incorporation,
+        "fiscal_year_end": incoming.fiscal_year_end,
+        "office_code": incoming.office_code,
+        "source_url": incoming.source_url,
+        "primary_document": incoming.primary_document,
+        "documents": [{"name": d.name, "type": d.type, "size": d.size} for d in incoming.documents],
+    }
+    return {key: value for key, value in facts.items() if value not in (None, [])}
 
 
 def _guarded(step: str, compute: Callable[[], T], fallback: T, warnings: list[str]) -> T:

@@ -1,0 +1,106 @@
+"""Index templates, the first indices, and atomic alias swaps.
+
+``ensure_schema`` is idempotent and runs before every write: it installs the current
+version's templates and, where an alias is missing, creates its first index. ``corresp
+reindex`` builds complete new indices (``new_indices``) while searches keep using the old
+ones, then ``swap_aliases`` moves all three aliases in a single ``_aliases`` request and
+deletes the old indices.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from elasticsearch import Elasticsearch
+
+from indexer.es_client import backend_errors
+from indexer.names import KINDS, IndexNames, Targets
+from indexer.schema import SCHEMA_VERSION, index_template
+
+__all__ = [
+    "analysis_is_rich",
+    "current_indices",
+    "ensure_schema",
+    "index_names",
+    "new_indices",
+    "swap_aliases",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def index_names(prefix: str) -> IndexNames:
+    return IndexNames(prefix, SCHEMA_VERSION)
+
+
+def analysis_is_rich(es: Elasticsearch) -> bool:
+    """Whether every node has analysis-common (stemming); the test distribution does not."""
+    with backend_errors("reading node modules"):
+        nodes = es.nodes.info(metric="plugins", filter_path="nodes.*.modules.name")
+    modules = [
+        {m["name"] for m in node.get("modules", [])} for node in nodes.get("nodes", {}).values()
+    ]
+    return bool(modules) and all("analysis-common" in names for names in modules)
+
+
+def ensure_schema(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) -> Targets:
+    """Install templates and first indices where missing; return the aliases to use."""
+    rich = analysis_is_rich(es)
+    with backend_errors("installing index templates"):
+        for kind in KINDS:
+            es.indices.put_index_template(
+                name=names.template(kind),
+                **index_template(kind, pattern=names.pattern(kind), rich=rich, replicas=replicas),
+            )
+        aliases = names.aliases
+        fresh = names.new_indices()
+        for kind in KINDS:
+            if not es.indices.exists_alias(name=aliases.of(kind)):
+                es.indices.create(index=fresh.of(kind), aliases={aliases.of(kind): {}})
+                logger.info("created %s behind alias %s", fresh.of(kind), aliases.of(kind))
+    return aliases
+
+
+def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]]:
+    """Concrete indices behind each alias."""
+    found: dict[str, list[str]] = {}
+    with backend_errors("reading aliases"):
+        for kind in KINDS:
+            alias = names.aliases.of(kind)
+            response = es.options(ignore_status=404).indices.get_alias(name=alias)
+            found[kind] = sorted(index for index in response if not index.startswith("error"))
+    return found
+
+
+def new_indices(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) -> Targets:
+    """Create empty indices of the current schema for a reindex (not yet behind aliases)."""
+    ensure_schema(es, names, replicas=replicas)
+    targets = names.new_indices(datetime.now(UTC))
+    with backend_errors("creating indices for the reindex"):
+        for kind in KINDS:
+            es.indices.create(
+                index=targets.of(kind), settings={"index": {"refresh_interval": "-1"}}
+            )
+    return targets
+
+
+def swap_aliases(es: Elasticsearch, names: IndexNames, new: Targets) -> list[str]:
+    """Point every alias at ``new`` in one atomic request; delete and return the old indices."""
+    old = current_indices(es, names)
+    actions: list[dict[str, dict[str, str]]] = []
+    with backend_errors("swapping aliases"):
+        for kind in KINDS:
+            es.indices.put_settings(
+                index=new.of(kind), settings={"index": {"refresh_interval": None}}
+            )
+            es.indices.refresh(index=new.of(kind))
+            actions += [
+                {"remove": {"index": index, "alias": names.aliases.of(kind)}} for index in old[kind]
+            ]
+            actions.append({"add": {"index": new.of(kind), "alias": names.aliases.of(kind)}})
+        es.indices.update_aliases(actions=actions)
+        retired = [index for kind in KINDS for index in old[kind]]
+        if retired:
+            es.indices.delete(index=",".join(retired))
+    return retired
