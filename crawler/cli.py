@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from crawler.cycle import Crawler, CrawlReport
+from crawler.handoff import ingest_pending
 from crawler.importer import run_import
 from crawler.progress import FetchProgress
 from crawler.schedule import run_schedule
@@ -55,6 +56,9 @@ def _forms(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 
 
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+_no_index_option = click.option(
+    "--no-index", is_flag=True, help="Only store filings; index them later (`corresp index`)."
+)
 
 
 @contextmanager
@@ -76,6 +80,17 @@ def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Cra
         crawler.close()
 
 
+def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> None:
+    """Hand what this pass stored to the indexer (normalize, thread, index)."""
+    if skip:
+        report_.awaiting_index = crawler.state.count_awaiting_ingest()
+        return
+    handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
+    report_.indexed = handoff.ingested
+    report_.awaiting_index = handoff.awaiting
+    report_.index_error = handoff.error
+
+
 def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
     if as_json:
         emit_json(report_.to_dict())
@@ -87,6 +102,9 @@ def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
         )
         if report_.adopted:
             out.print(f"{report_.adopted} recovered from the raw store without downloading")
+        out.print(f"{report_.indexed} indexed, {report_.awaiting_index} awaiting indexing")
+        if report_.index_error:
+            err.print(f"indexing postponed: {report_.index_error}", markup=False)
         if report_.bad_lines or report_.document_problems:
             out.print(
                 f"{report_.bad_lines} malformed index line(s), {report_.document_problems} "
@@ -112,6 +130,7 @@ def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
 )
 @click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
 @click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
+@_no_index_option
 @_json_option
 @pass_cli
 def crawl(
@@ -122,6 +141,7 @@ def crawl(
     ciks: list[str],
     forms: list[str] | None,
     limit: int | None,
+    no_index: bool,
     as_json: bool,
 ) -> None:
     """One incremental pass: new filings from the daily indexes, then download them.
@@ -139,6 +159,7 @@ def crawl(
             limit=limit,
             progress=bar,
         )
+        _index_stored(crawler, result, skip=no_index)
     _finish(result, as_json=as_json, title="crawl")
 
 
@@ -147,6 +168,7 @@ def crawl(
 @click.option("--to", "end", type=_DATE, help="Last day (default: today).")
 @click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
 @click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
+@_no_index_option
 @_json_option
 @pass_cli
 def backfill(
@@ -156,6 +178,7 @@ def backfill(
     end: datetime | None,
     forms: list[str] | None,
     limit: int | None,
+    no_index: bool,
     as_json: bool,
 ) -> None:
     """Collect the history from EDGAR's quarterly indexes (resumable at any time).
@@ -168,6 +191,7 @@ def backfill(
         result = crawler.backfill(
             start=_to_date(start), end=_to_date(end), limit=limit, progress=bar
         )
+        _index_stored(crawler, result, skip=no_index)
     _finish(result, as_json=as_json, title="backfill")
 
 
@@ -251,35 +275,50 @@ def _print_rows(title: str, rows: list[dict[str, Any]], keys: tuple[str, ...]) -
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
+@_no_index_option
 @_json_option
 @pass_cli
 def import_files(
-    cli_ctx: CliContext, paths: tuple[Path, ...], forms: list[str] | None, as_json: bool
+    cli_ctx: CliContext,
+    paths: tuple[Path, ...],
+    *,
+    forms: list[str] | None,
+    no_index: bool,
+    as_json: bool,
 ) -> None:
     """Store local EDGAR files: .txt submissions, .nc files, Feed .tar.gz archives, folders.
 
     A folder is searched recursively; filing folders in EDGAR's layout
-    (…/CIK/ACCESSION/) are imported with their documents. Nothing is downloaded.
+    (…/CIK/ACCESSION/) are imported with their documents. Nothing is downloaded. The
+    filings are then indexed (normalized, threaded, searchable) unless --no-index.
     """
     settings = cli_ctx.settings
     data_dir = settings.storage.data_dir
     state = CrawlState(data_dir / "crawl-state.sqlite3")
+    store = RawStore(data_dir / "raw")
     try:
         result = run_import(
-            list(paths),
-            state=state,
-            store=RawStore(data_dir / "raw"),
-            forms=forms or settings.crawler.forms,
+            list(paths), state=state, store=store, forms=forms or settings.crawler.forms
         )
+        handoff = None if no_index else ingest_pending(settings, state, store)
+        awaiting = state.count_awaiting_ingest()
     finally:
         state.close()
+    summary = {key: value for key, value in vars(result).items() if key != "accessions"}
+    summary |= {
+        "indexed": handoff.ingested if handoff else 0,
+        "awaiting_index": awaiting,
+        "index_error": handoff.error if handoff else None,
+    }
     if as_json:
-        emit_json({key: value for key, value in vars(result).items() if key != "accessions"})
+        emit_json(summary)
         return
     out.print(
         f"import: {result.filings_found} filings found, {result.stored} stored, "
         f"{result.already_stored} already stored, {result.other_forms} of other forms, "
-        f"{result.failed} failed"
+        f"{result.failed} failed; {summary['indexed']} indexed, {awaiting} awaiting indexing"
     )
     for problem in result.problems[:10]:
         err.print(f"  {problem}", markup=False)
+    if summary["index_error"]:
+        err.print(f"indexing postponed: {summary['index_error']}", markup=False)

@@ -68,6 +68,11 @@ class CrawlReport:
     bad_lines: int = 0
     document_problems: int = 0
     elapsed_seconds: float = 0.0
+    indexed: int = 0
+    """Filings normalized, threaded and indexed after the pass."""
+    awaiting_index: int = 0
+    """Filings stored but not indexed yet (Elasticsearch down, or ``--no-index``)."""
+    index_error: str | None = None
     stopped: str | None = None
     """Why the pass ended early, if it did."""
     errors: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.cycle import Crawler, CrawlReport, run_scheduled_job
+from crawler.handoff import ingest_pending
 from indexer.settings import ScheduleConfig, Settings
 
 __all__ = ["BACKFILL_SLICE", "build_scheduler", "check_schedule", "run_schedule"]
@@ -48,12 +49,26 @@ def check_schedule(settings: Settings) -> list[tuple[str, str]]:
 
 def _jobs(settings: Settings, crawler: Crawler) -> dict[str, Callable[[], CrawlReport]]:
     ciks = settings.crawler.ciks
-    return {
+    passes: dict[str, Callable[[], CrawlReport]] = {
         "daily_index": crawler.crawl,
         "current_feed": crawler.poll_feed,
         "submissions": lambda: crawler.crawl(ciks=ciks) if ciks else CrawlReport(),
         "backfill": lambda: crawler.backfill(limit=BACKFILL_SLICE),
     }
+    return {name: _then_index(crawler, run) for name, run in passes.items()}
+
+
+def _then_index(crawler: Crawler, run: Callable[[], CrawlReport]) -> Callable[[], CrawlReport]:
+    """A job that indexes what it stored (and anything left from an outage) after its pass."""
+
+    def job() -> CrawlReport:
+        report = run()
+        handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
+        report.indexed, report.awaiting_index = handoff.ingested, handoff.awaiting
+        report.index_error = handoff.error
+        return report
+
+    return job
 
 
 def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from crawler.models import FilingRef
 
-__all__ = ["CrawlState", "DiscoveryCount", "PendingFiling", "StatusSummary"]
+__all__ = ["CrawlState", "DiscoveryCount", "PendingFiling", "StatusSummary", "StoredFiling"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -87,6 +87,20 @@ class PendingFiling:
     cik: str
     form: str
     attempts: int
+
+
+@dataclass(frozen=True)
+class StoredFiling:
+    """A filing in the raw store, with the ledger's facts about it."""
+
+    accession: str
+    cik: str
+    form: str
+    company: str | None
+    filing_date: date | None
+    released_on: date | None
+    first_seen_at: datetime
+    raw_path: str
 
 
 @dataclass(frozen=True)
@@ -308,12 +322,38 @@ class CrawlState:
 
     # -- ingest hand-off -------------------------------------------------------------------
 
-    def fetched_not_ingested(self, *, limit: int | None = None) -> list[tuple[str, str]]:
-        query = "SELECT accession, raw_path FROM filings WHERE status = 'fetched' ORDER BY rowid"
-        query += " LIMIT ?"
+    def stored_filings(
+        self, *, only_pending_ingest: bool, limit: int | None = None
+    ) -> list[StoredFiling]:
+        """Filings whose raw bytes are stored: awaiting ingest, or all (for a reindex)."""
+        statuses = ("fetched",) if only_pending_ingest else ("fetched", "ingested")
         with self._lock:
-            rows = self._db.execute(query, (-1 if limit is None else limit,))
-            return [(row[0], row[1]) for row in rows]
+            rows = self._db.execute(
+                "SELECT accession, cik, form, company_name, filing_date, disseminated_on, "
+                "first_seen_at, raw_path FROM filings WHERE status IN "
+                "(SELECT value FROM json_each(?)) ORDER BY rowid LIMIT ?",
+                (json.dumps(statuses), -1 if limit is None else limit),
+            ).fetchall()
+        return [
+            StoredFiling(
+                accession=row["accession"],
+                cik=row["cik"],
+                form=row["form"],
+                company=row["company_name"] or None,
+                filing_date=date.fromisoformat(row["filing_date"]) if row["filing_date"] else None,
+                released_on=date.fromisoformat(row["disseminated_on"])
+                if row["disseminated_on"]
+                else None,
+                first_seen_at=datetime.fromisoformat(row["first_seen_at"]),
+                raw_path=row["raw_path"],
+            )
+            for row in rows
+        ]
+
+    def count_awaiting_ingest(self) -> int:
+        with self._lock:
+            row = self._db.execute("SELECT COUNT(*) FROM filings WHERE status = 'fetched'")
+            return int(row.fetchone()[0])
 
     def mark_ingested(self, accessions: Iterable[str]) -> None:
         now = _iso(_now())

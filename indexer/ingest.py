@@ -79,15 +79,14 @@ class Ingester:
             index_action(self.targets.letters, m.accession, letter_document(m)) for m in letters
         )
         _check(write_actions(self.es, actions))
+        with backend_errors("refreshing the letters index"):
+            self.es.indices.refresh(index=self.targets.letters)  # rethreading reads them back
         ciks = sorted({cik for letter in letters for cik in letter.ciks})
         self._rethread(ciks, {m.accession: m for m in letters}, report)
         if self.refresh:
             with backend_errors("refreshing indices"):
-                self.es.indices.refresh(
-                    index=",".join(
-                        (self.targets.letters, self.targets.comments, self.targets.threads)
-                    )
-                )
+                targets = (self.targets.letters, self.targets.comments, self.targets.threads)
+                self.es.indices.refresh(index=",".join(targets))
         return report
 
     def _rethread(self, ciks: list[str], fresh: dict[str, Letter], report: IngestReport) -> None:

@@ -1,0 +1,139 @@
+"""Handing stored filings to the indexer: normalize, thread, index, then mark ingested.
+
+Filings are read back from the raw store (never from EDGAR), turned into
+``IncomingLetter`` records with the ledger's dates (the listing day as ``released_on``,
+``first_seen_at``), and ingested in batches. A batch that Elasticsearch cannot take (it is
+down, or rejects documents) leaves its filings ``fetched`` with the reason recorded, so the
+next pass indexes them without downloading anything again. ``reindex`` rebuilds every index
+from the raw store into new indices and swaps the aliases at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from crawler.edgar.sgml import parse_submission
+from crawler.errors import ParseError
+from crawler.extract.letters import letter_from_documents, letter_from_submission
+from crawler.state import CrawlState, StoredFiling
+from crawler.store import RawStore
+from indexer.errors import IndexingError, SearchBackendError
+from indexer.es_client import make_es_client
+from indexer.incoming import IncomingLetter
+from indexer.ingest import Ingester
+from indexer.lifecycle import ensure_schema, index_names, new_indices, swap_aliases
+from indexer.settings import Settings
+
+__all__ = ["HandoffReport", "incoming_letter", "ingest_pending", "reindex"]
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 200
+Progress = Callable[[int], None]
+
+
+@dataclass
+class HandoffReport:
+    ingested: int = 0
+    awaiting: int = 0
+    """Filings stored but not yet indexed after this pass."""
+    threads: int = 0
+    comments: int = 0
+    error: str | None = None
+
+
+def incoming_letter(stored: StoredFiling, store: RawStore) -> IncomingLetter:
+    """The letter of a stored filing, with the ledger's facts where the filing lacks them."""
+    raw = store.read(stored.raw_path)
+    if isinstance(raw, bytes):
+        letter = letter_from_submission(
+            parse_submission(raw, source=stored.raw_path),
+            released_on=stored.released_on,
+            first_seen_at=stored.first_seen_at,
+        )
+        if not letter.ciks:
+            letter = replace(letter, ciks=(stored.cik,))
+        return letter
+    return letter_from_documents(
+        stored.accession,
+        raw,
+        form=stored.form,
+        ciks=(stored.cik,),
+        company=stored.company,
+        filing_date=stored.filing_date,
+        released_on=stored.released_on,
+        first_seen_at=stored.first_seen_at,
+    )
+
+
+def ingest_pending(
+    settings: Settings, state: CrawlState, store: RawStore, *, progress: Progress | None = None
+) -> HandoffReport:
+    """Index every stored filing not yet indexed; stop quietly if Elasticsearch is down."""
+    report = HandoffReport()
+    es = make_es_client(settings.elasticsearch)
+    try:
+        targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
+        ingester = Ingester(es, targets)
+        while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
+            accessions = [filing.accession for filing in batch]
+            try:
+                result = ingester.ingest(_letters(batch, store, state))
+            except (SearchBackendError, IndexingError) as exc:
+                state.record_ingest_failure(accessions, str(exc))
+                raise
+            state.mark_ingested(accessions)
+            report.ingested += len(batch)
+            report.threads += result.threads
+            report.comments += result.comments
+            if progress is not None:
+                progress(len(batch))
+    except (SearchBackendError, IndexingError) as exc:
+        report.error = str(exc)
+        logger.warning("indexing postponed: %s", exc)
+    finally:
+        es.close()
+    report.awaiting = state.count_awaiting_ingest()
+    return report
+
+
+def reindex(
+    settings: Settings, state: CrawlState, store: RawStore, *, progress: Progress | None = None
+) -> HandoffReport:
+    """Rebuild every index from the raw store into new indices; swap aliases at the end."""
+    report = HandoffReport()
+    names = index_names(settings.elasticsearch.index_prefix)
+    es = make_es_client(settings.elasticsearch)
+    try:
+        targets = new_indices(es, names)
+        ingester = Ingester(es, targets, refresh=False)
+        stored = state.stored_filings(only_pending_ingest=False)
+        for start in range(0, len(stored), _BATCH):
+            batch = stored[start : start + _BATCH]
+            result = ingester.ingest(_letters(batch, store, state))
+            report.ingested += len(batch)
+            report.threads = result.threads
+            if progress is not None:
+                progress(len(batch))
+        swap_aliases(es, names, targets)
+        state.mark_ingested(filing.accession for filing in stored)
+    finally:
+        es.close()
+    return report
+
+
+def _letters(
+    batch: list[StoredFiling], store: RawStore, state: CrawlState
+) -> Iterator[IncomingLetter]:
+    for filing in batch:
+        try:
+            yield incoming_letter(filing, store)
+        except (ParseError, OSError) as exc:
+            state.record_problem(
+                filing.accession,
+                "ingest",
+                f"unreadable raw filing: {exc}",
+                accession=filing.accession,
+            )
