@@ -30,6 +30,9 @@ def crawler_env(edgar: FakeEdgar, data_dir: Path, **overrides: str) -> dict[str,
         "CORRESP__EDGAR__TIMEOUT_SECONDS": "5",
         "CORRESP__CRAWLER__RETRY_DELAY_SECONDS": "0",
         "CORRESP__STORAGE__DATA_DIR": str(data_dir),
+        # Crawl tests check the crawl; indexing is tested against the real node elsewhere.
+        # Nothing listens on port 9, so the hand-off is postponed at once.
+        "CORRESP__ELASTICSEARCH__URL": "http://127.0.0.1:9",
     }
     env.update({f"CORRESP__{key.upper()}": value for key, value in overrides.items()})
     return env
