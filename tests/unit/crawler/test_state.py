@@ -299,9 +299,10 @@ def test_mark_fetched_takes_the_header_release_day_only_when_no_listing_day_is_k
     )
     assert (first["last_error"], first["next_attempt_at"]) == (None, None)
     assert state.due_filings(forms=FORMS) == []
-    assert state.fetched_not_ingested() == [
-        (unlisted.accession, f"0000000000/24/{unlisted.accession}.txt.gz"),
-        (listed.accession, f"0000000000/24/{listed.accession}.txt.gz"),
+    pending = state.stored_filings(only_pending_ingest=True)
+    assert [(f.accession, f.raw_path, f.released_on.isoformat()) for f in pending] == [
+        (unlisted.accession, f"0000000000/24/{unlisted.accession}.txt.gz", "2024-06-14"),
+        (listed.accession, f"0000000000/24/{listed.accession}.txt.gz", "2024-06-17"),
     ]
 
 
@@ -337,7 +338,10 @@ def test_ingest_hand_off(state: CrawlState) -> None:
 
     state.mark_ingested([ref(1).accession])
 
-    assert state.fetched_not_ingested() == [(ref(2).accession, "2")]
+    pending = state.stored_filings(only_pending_ingest=True)
+    assert [(f.accession, f.raw_path) for f in pending] == [(ref(2).accession, "2")]
+    assert len(state.stored_filings(only_pending_ingest=False)) == 2
+    assert state.count_awaiting_ingest() == 1
     assert state.summary().counts == {"fetched": 1, "ingested": 1}
     assert state.stored_accessions() == {ref(1).accession, ref(2).accession}
 
