@@ -19,6 +19,7 @@ from indexer.cli.config_commands import config_group
 from indexer.cli.context import CliContext
 from indexer.cli.es_commands import es_group
 from indexer.cli.output import configure_logging, err
+from indexer.cli.run_command import run
 from indexer.errors import ConfigError, CorrespError
 
 __all__ = ["cli", "main"]
@@ -92,6 +93,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 cli.add_command(config_group)
 cli.add_command(es_group)
+cli.add_command(run)
 
 
 def main() -> None:
