@@ -2,11 +2,12 @@
 
 Modules, each owning one concern:
 
-- `config`     FakeEdgarConfig (limits, block, latency, synthetic volume)
+- `config`     FakeEdgarConfig (limits, block, latency, sample listing, synthetic volume)
 - `urls`       EDGAR URL grammar: patterns, typed parses, path builders
 - `samples`    locating and reading the samples folder and MANIFEST.tsv
 - `routes`     URL → sample file
 - `synthetic`  generated CORRESP/UPLOAD filings and their daily/quarterly form.idx
+- `letters`    the real sample letters listed in generated daily/quarterly form.idx
 - `messages`   Request/Reply values and file replies with ETag/Last-Modified
 - `negotiate`  conditional GET (304) and gzip
 - `errors`     S3 XML errors and SEC's HTML refusal pages
@@ -22,6 +23,7 @@ Modules, each owning one concern:
 from .app import EdgarApp
 from .config import FakeEdgarConfig
 from .faults import Fault
+from .letters import SampleLetter
 from .limits import Admission
 from .requestlog import RequestRecord
 from .samples import SamplesNotFoundError, locate_samples
@@ -35,6 +37,7 @@ __all__ = [
     "FakeEdgarConfig",
     "Fault",
     "RequestRecord",
+    "SampleLetter",
     "SamplesNotFoundError",
     "SyntheticFiling",
     "locate_samples",

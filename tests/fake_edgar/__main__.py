@@ -2,6 +2,8 @@
 
 Serves until Ctrl-C (or SIGTERM), then prints how many requests arrived and the peak rate.
 Example: `--delay-ms 200-500 --synthetic 5000 --fault '\\.txt$=status(503)'`.
+`--list-samples` lists the real sample letters in the daily and quarterly form indexes, so a
+crawler pointed here collects exactly them (combinable with `--synthetic`).
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         help="per-response delay range, e.g. 200-500",
     )
     parser.add_argument(
+        "--list-samples",
+        action="store_true",
+        help="list the real sample letters (UPLOAD/CORRESP of documents/) in form.idx files",
+    )
+    parser.add_argument(
         "--synthetic",
         type=int,
         default=0,
@@ -82,6 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         block_status=args.block_status,
         delay_ms=args.delay_ms,
         require_user_agent=not args.no_user_agent_check,
+        list_samples=args.list_samples,
         synthetic=args.synthetic,
         synthetic_start=args.synthetic_start,
         synthetic_end=args.synthetic_end,
@@ -91,6 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     with FakeEdgar(args.samples, config, host=args.host, port=args.port) as edgar:
         for pattern, spec in args.fault:
             edgar.inject(pattern, spec, times=None)
+        if letters := edgar.sample_letters:
+            first, last = letters[0].filed, letters[-1].filed
+            print(f"{len(letters)} sample letters listed, {first}..{last}")
         if edgar.synthetic_accessions:
             days = edgar.synthetic.days
             print(f"{len(edgar.synthetic_accessions)} synthetic filings, {days[0]}..{days[-1]}")

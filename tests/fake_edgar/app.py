@@ -5,8 +5,9 @@ Order of decisions for every request (all of them are logged):
 1. fair access: the rate limiter counts it; during a block (or if it triggers one) the answer
    is the "Request Rate Threshold Exceeded" page with `block_status`, no `Retry-After`;
 2. identity: a User-Agent without an e-mail address gets the 403 undeclared-tool page;
-3. content: overlay (`add_file` / `remove`), else synthetic filing, else real sample, else
-   the S3 error of that host; then conditional GET (304) and gzip;
+3. content: overlay (`add_file` / `remove`), else a generated `form` index listing the sample
+   letters (with `list_samples`, built on the first index request), else synthetic filing, else
+   real sample, else the S3 error of that host; then conditional GET (304) and gzip;
 4. faults: an injected fault matching the path (or a `/_fault/…` route) replaces the reply or
    breaks its delivery.
 
@@ -23,17 +24,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import errors, faults
+from . import errors, faults, letters
 from .config import FakeEdgarConfig
 from .errors import S3Errors
 from .faults import Fault, FaultTable, Injection
+from .letters import SampleLetter
 from .limits import Clock, RateLimiter, peak_requests
 from .messages import Reply, Request, file_reply
 from .negotiate import negotiate
 from .requestlog import RequestLog, RequestRecord
 from .routes import SampleRoutes
 from .samples import SampleStore
-from .synthetic import SyntheticCorpus, SyntheticFiling
+from .synthetic import FormIndexes, SyntheticCorpus, SyntheticFiling
+from .urls import DAILY_INDEX, FULL_INDEX
 
 DECLARED_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _CORRECT = Fault()
@@ -71,6 +74,8 @@ class EdgarApp:
         self._overlays: dict[str, Reply | None] = {}
         self._overlay_lock = threading.Lock()
         self._synthetic = SyntheticCorpus(())
+        self._listing: FormIndexes | None = None
+        self._listing_lock = threading.Lock()
         if self.config.synthetic:
             self.synthetic_filings(self.config.synthetic)
 
@@ -134,7 +139,9 @@ class EdgarApp:
         corpus = SyntheticCorpus.from_samples(
             self.store, n, start or self.config.synthetic_start, end or self.config.synthetic_end
         )
-        self._synthetic = corpus
+        with self._listing_lock:
+            self._synthetic = corpus
+            self._listing = None  # rebuilt with the new synthetic filings on next use
         return list(corpus.filings)
 
     @property
@@ -144,6 +151,24 @@ class EdgarApp:
     @property
     def synthetic_accessions(self) -> list[str]:
         return self._synthetic.accessions
+
+    @property
+    def sample_letters(self) -> list[SampleLetter]:
+        """The real sample letters the indexes list (empty unless `config.list_samples`)."""
+        return list(letters.sample_letters(self.store)) if self.config.list_samples else []
+
+    @property
+    def listing(self) -> FormIndexes | None:
+        """The generated `form` indexes of the sample letters and synthetic filings together
+        (None unless `config.list_samples`); built on first use."""
+        if not self.config.list_samples:
+            return None
+        with self._listing_lock:
+            if self._listing is None:
+                real = letters.sample_letters(self.store)
+                filings = [*real, *self._synthetic.filings]
+                self._listing = FormIndexes(filings, span=letters.listing_span(real))
+            return self._listing
 
     def reset(self) -> None:
         """Forget requests, block, violations, overlays and faults (synthetic filings stay)."""
@@ -199,8 +224,20 @@ class EdgarApp:
         with self._overlay_lock:
             if request.path in self._overlays:
                 return self._overlays[request.path] or self._s3.missing(request.path)
-        found = self._synthetic.resolve(request) or self._routes.resolve(request)
+        found = (
+            self._listed(request.path)
+            or self._synthetic.resolve(request)
+            or self._routes.resolve(request)
+        )
         return found or self._s3.missing(request.path)
+
+    def _listed(self, path: str) -> Reply | None:
+        if not self.config.list_samples:
+            return None
+        if DAILY_INDEX.fullmatch(path) is None and FULL_INDEX.fullmatch(path) is None:
+            return None  # only index requests build the listing
+        listing = self.listing
+        return None if listing is None else listing.resolve(path)
 
 
 def declared(user_agent: str | None) -> bool:

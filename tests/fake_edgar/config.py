@@ -1,4 +1,4 @@
-"""Settings of the fake EDGAR server: SEC's fair-access numbers, latency and synthetic volume.
+"""Settings of the fake EDGAR server: SEC's fair-access numbers, latency, listings and volume.
 
 Defaults mirror www.sec.gov (10 requests/second, a 600 s block answered with 403, a declared
 User-Agent required) except the latency, which is zero so tests stay fast; benchmarks pass
@@ -13,7 +13,7 @@ from datetime import date
 
 @dataclass(frozen=True)
 class FakeEdgarConfig:
-    """How strict and how slow the fake EDGAR is, and how many synthetic filings it adds."""
+    """How strict and how slow the fake EDGAR is, what its indexes list, what volume it adds."""
 
     limit_per_second: int = 10
     """More requests than this in any sliding one-second window (all hosts) starts a block."""
@@ -29,6 +29,13 @@ class FakeEdgarConfig:
 
     require_user_agent: bool = True
     """Answer requests whose User-Agent has no e-mail address with the 403 undeclared-tool page."""
+
+    list_samples: bool = False
+    """List the real sample letters (every UPLOAD/CORRESP folder of `documents/`) in generated
+    daily and quarterly `form.idx` files (see `letters`). Every business day and quarter from
+    the first letter's quarter to the last one's then has a generated `form` index, which hides
+    the samples' own `form` indexes of that range. Combinable with `synthetic`: an index of a
+    day or quarter holding both lists both."""
 
     synthetic: int = 0
     """Number of synthetic CORRESP/UPLOAD filings to generate at start-up (0: none)."""

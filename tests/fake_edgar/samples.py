@@ -45,6 +45,12 @@ class ManifestRow:
     form_type: str
     ciks: tuple[int, ...]
     accession: str
+    note: str = ""
+
+    @property
+    def form(self) -> str:
+        """`form_type` without a trailing remark: "UPLOAD (inferred from …)" → "UPLOAD"."""
+        return self.form_type.partition(" (")[0].strip()
 
 
 class SampleStore:
@@ -125,6 +131,7 @@ def _read_manifest(path: Path) -> list[ManifestRow]:
                 form_type=record["form_type"],
                 ciks=tuple(int(c) for c in record["cik"].split(";") if c.strip().isdigit()),
                 accession=record["accession"],
+                note=record["note"] or "",
             )
             for record in csv.DictReader(handle, delimiter="\t")
         ]

@@ -12,6 +12,9 @@ real fixed-width layout. Like real letters, each is dated 20-45 days before its 
 A synthetic `form` index replaces a sample index of the same day or quarter (the default range,
 2023Q1, has none); other index kinds and other paths fall through to the samples.
 
+`FormIndexes` (the generated `form.idx` files of any listed filings) and `form_index` (the
+fixed-width layout) are shared with `letters`, which lists the real sample letters the same way.
+
 Generation only creates small records; submission bodies are rendered per request and index
 files on first request, so 20,000 filings cost a few milliseconds and a few megabytes.
 """
@@ -21,9 +24,10 @@ from __future__ import annotations
 import re
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Protocol
 
 from . import urls
 from .messages import Reply, Request, file_reply, nightly_build, released
@@ -104,20 +108,105 @@ class SyntheticFiling:
         return header + self.template.rest
 
 
+class Listed(Protocol):
+    """What a `form.idx` row needs to know about a filing (synthetic or real sample)."""
+
+    @property
+    def accession(self) -> str: ...
+    @property
+    def form(self) -> str: ...
+    @property
+    def cik(self) -> int: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def filed(self) -> date: ...
+    @property
+    def disseminated(self) -> date: ...
+
+
+class FormIndexes:
+    """Generated daily and quarterly `form.idx` files listing some filings.
+
+    A filing is listed in the daily index of its dissemination day and in the quarterly index
+    of that day's quarter. With `span=(first, last)`, every business day and every quarter of
+    that range also has an index, header-only where nothing is listed (as on EDGAR, where
+    every business day and quarter has one), so no sample index of those days shows through.
+    Index files are rendered on first request and cached.
+    """
+
+    def __init__(self, filings: Iterable[Listed], *, span: tuple[date, date] | None = None) -> None:
+        self._by_day: dict[date, list[Listed]] = defaultdict(list)
+        self._by_quarter: dict[tuple[int, int], list[Listed]] = defaultdict(list)
+        for filing in filings:
+            day = filing.disseminated
+            self._by_day[day].append(filing)
+            self._by_quarter[day.year, urls.quarter(day)].append(filing)
+        self._span = span
+        self._cache: dict[str, Reply] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def days(self) -> list[date]:
+        """Dissemination days that list at least one filing."""
+        return sorted(self._by_day)
+
+    def listed(self, year: int, qtr: int) -> list[Listed]:
+        """Filings of a quarterly index (in no particular order)."""
+        return list(self._by_quarter.get((year, qtr), ()))
+
+    def resolve(self, path: str) -> Reply | None:
+        """The generated `form` index at `path`, or None when this listing has none there."""
+        daily = urls.parse_daily_index(path)
+        if daily is not None and daily.kind == "form" and self._has_day(daily.day):
+            return self._cached(path, lambda: self._daily_reply(daily.day))
+        full = urls.parse_full_index(path)
+        if full is not None and full.kind == "form" and self._has_quarter(full.year, full.qtr):
+            return self._cached(path, lambda: self._quarterly_reply(full.year, full.qtr))
+        return None
+
+    def _has_day(self, day: date) -> bool:
+        if day in self._by_day:
+            return True
+        return self._span is not None and day.weekday() < 5 and _within(day, self._span)
+
+    def _has_quarter(self, year: int, qtr: int) -> bool:
+        if (year, qtr) in self._by_quarter:
+            return True
+        if self._span is None:
+            return False
+        first, last = self._span
+        return (first.year, urls.quarter(first)) <= (year, qtr) <= (last.year, urls.quarter(last))
+
+    def _cached(self, path: str, build: Callable[[], Reply]) -> Reply:
+        with self._lock:
+            cached = self._cache.get(path)
+        if cached is None:
+            cached = build()
+            with self._lock:
+                self._cache[path] = cached
+        return cached
+
+    def _daily_reply(self, day: date) -> Reply:
+        body = form_index(self._by_day.get(day, ()), last_received=day, daily=True)
+        return file_reply(body, "form.idx", nightly_build(day))
+
+    def _quarterly_reply(self, year: int, qtr: int) -> Reply:
+        filings = self._by_quarter.get((year, qtr), [])
+        end = urls.quarter_end(year, qtr)
+        last = max((f.disseminated for f in filings), default=previous_business_day(end))
+        return file_reply(
+            form_index(filings, last_received=last, daily=False), "form.idx", nightly_build(last)
+        )
+
+
 class SyntheticCorpus:
     """A set of synthetic filings and the EDGAR objects (indexes, submissions) listing them."""
 
     def __init__(self, filings: Sequence[SyntheticFiling]) -> None:
         self.filings = tuple(filings)
         self._by_accession = {f.accession: f for f in self.filings}
-        self._by_day: dict[date, list[SyntheticFiling]] = defaultdict(list)
-        self._by_quarter: dict[tuple[int, int], list[SyntheticFiling]] = defaultdict(list)
-        for filing in self.filings:
-            day = filing.disseminated
-            self._by_day[day].append(filing)
-            self._by_quarter[day.year, urls.quarter(day)].append(filing)
-        self._indexes: dict[str, Reply] = {}
-        self._lock = threading.Lock()
+        self.indexes = FormIndexes(self.filings)
 
     @classmethod
     def generate(
@@ -166,44 +255,22 @@ class SyntheticCorpus:
     @property
     def days(self) -> list[date]:
         """Dissemination days that have a daily index."""
-        return sorted(self._by_day)
+        return self.indexes.days
 
     def resolve(self, request: Request) -> Reply | None:
         """A synthetic object at `request.path`, or None to fall through to the samples."""
-        daily = urls.parse_daily_index(request.path)
-        if daily is not None and daily.kind == "form" and daily.day in self._by_day:
-            return self._index(request.path, lambda: self._daily_reply(daily.day))
-        full = urls.parse_full_index(request.path)
-        if full is not None and full.kind == "form" and (full.year, full.qtr) in self._by_quarter:
-            return self._index(request.path, lambda: self._quarterly_reply(full.year, full.qtr))
-        submission = urls.parse_submission(request.path)
+        return self.indexes.resolve(request.path) or self.submission(request.path)
+
+    def submission(self, path: str) -> Reply | None:
+        """The rendered full submission of a synthetic filing at `path`, if it is one."""
+        submission = urls.parse_submission(path)
         filing = None if submission is None else self._by_accession.get(submission.accession)
         if submission is None or filing is None or filing.cik != submission.cik:
             return None
-        return file_reply(filing.render(), request.path, released(filing.disseminated))
-
-    def _index(self, path: str, build: Callable[[], Reply]) -> Reply:
-        with self._lock:
-            cached = self._indexes.get(path)
-        if cached is None:
-            cached = build()
-            with self._lock:
-                self._indexes[path] = cached
-        return cached
-
-    def _daily_reply(self, day: date) -> Reply:
-        body = form_index(self._by_day[day], last_received=day, daily=True)
-        return file_reply(body, "form.idx", nightly_build(day))
-
-    def _quarterly_reply(self, year: int, qtr: int) -> Reply:
-        filings = self._by_quarter[year, qtr]
-        last = max(f.disseminated for f in filings)
-        return file_reply(
-            form_index(filings, last_received=last, daily=False), "form.idx", nightly_build(last)
-        )
+        return file_reply(filing.render(), path, released(filing.disseminated))
 
 
-def form_index(filings: Sequence[SyntheticFiling], *, last_received: date, daily: bool) -> bytes:
+def form_index(filings: Iterable[Listed], *, last_received: date, daily: bool) -> bytes:
     """A `form.idx` in EDGAR's fixed-width layout (daily or quarterly variant, edgar.md §4.1)."""
     if daily:
         title = "Daily Index of EDGAR Dissemination Feed by Form Type"
@@ -229,6 +296,10 @@ def business_days(start: date, end: date) -> list[date]:
 def previous_business_day(day: date) -> date:
     """`day` itself if a weekday, else the Friday before it."""
     return day - timedelta(days=max(0, day.weekday() - 4))
+
+
+def _within(day: date, span: tuple[date, date]) -> bool:
+    return span[0] <= day <= span[1]
 
 
 def _substitute_day(pattern: re.Pattern[bytes], header: bytes, day: date) -> bytes:
