@@ -24,6 +24,7 @@ from indexer.es_client import make_es_client
 from indexer.incoming import IncomingLetter
 from indexer.ingest import Ingester
 from indexer.lifecycle import ensure_schema, index_names, new_indices, swap_aliases
+from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
 
 __all__ = ["HandoffReport", "incoming_letter", "ingest_pending", "reindex"]
@@ -76,7 +77,7 @@ def ingest_pending(
     es = make_es_client(settings.elasticsearch)
     try:
         targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
-        ingester = Ingester(es, targets)
+        ingester = Ingester(es, targets, taxonomy=taxonomy_for(settings.normalizer.taxonomy_path))
         while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
             accessions = [filing.accession for filing in batch]
             try:
@@ -108,7 +109,8 @@ def reindex(
     es = make_es_client(settings.elasticsearch)
     try:
         targets = new_indices(es, names)
-        ingester = Ingester(es, targets, refresh=False)
+        taxonomy = taxonomy_for(settings.normalizer.taxonomy_path)
+        ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)
         for start in range(0, len(stored), _BATCH):
             batch = stored[start : start + _BATCH]

@@ -18,11 +18,13 @@ from pathlib import Path
 import click
 
 from crawler.extract.letters import letter_from_file, letter_from_folder
+from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import err, out
 from indexer.incoming import IncomingLetter
 from indexer.normalize.letter import Letter
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
+from indexer.normalize.topics import taxonomy_for
 
 __all__ = ["parse", "threads"]
 
@@ -85,15 +87,17 @@ _form = click.option(
 @_paths
 @_form
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per letter (JSON Lines).")
-def parse(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+@pass_cli
+def parse(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
     """Normalize letters: dates, type, file numbers, reviewed filings, comments, staff.
 
     PATHS are submissions (.txt, .nc), filing folders (…/CIK/ACCESSION/), folders holding
     them (searched recursively), or single documents (give --form).
     """
     failures = _Failures()
+    taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
     for incoming in _letters(paths, form and form.upper(), failures):
-        letter = normalize_letter(incoming)
+        letter = normalize_letter(incoming, taxonomy=taxonomy)
         if as_json:
             sys.stdout.write(json.dumps(letter.to_public_dict(), ensure_ascii=False) + "\n")
         else:
@@ -106,7 +110,8 @@ def parse(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
 @_paths
 @_form
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per thread (JSON Lines).")
-def threads(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+@pass_cli
+def threads(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
     """Group the letters under PATHS into review threads (cycles), by company.
 
     Uses the same rules as the indexer: the reviewed filing's accession, cited letter
@@ -114,8 +119,9 @@ def threads(paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
     continuation, then file number within 150 days; closing letters end a cycle.
     """
     failures = _Failures()
+    taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
     letters = [
-        normalize_letter(incoming)
+        normalize_letter(incoming, taxonomy=taxonomy)
         for incoming in _letters(paths, form and form.upper(), failures)
         if incoming.form in _LETTER_FORMS
     ]

@@ -213,4 +213,8 @@ def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
     if not data_dir.is_absolute():
         data_dir = (base_dir / data_dir).resolve()
     storage = settings.storage.model_copy(update={"data_dir": data_dir})
-    return settings.model_copy(update={"storage": storage})
+    taxonomy = settings.normalizer.taxonomy_path
+    if taxonomy and not Path(taxonomy).expanduser().is_absolute():
+        taxonomy = str((base_dir / taxonomy).resolve())
+    normalizer = settings.normalizer.model_copy(update={"taxonomy_path": taxonomy})
+    return settings.model_copy(update={"storage": storage, "normalizer": normalizer})

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from indexer.models import normalize_cik
 
@@ -212,6 +212,16 @@ class CrawlerConfig(_Section):
         return list(dict.fromkeys(forms))
 
 
+class NormalizerConfig(_Section):
+    """How letters are read."""
+
+    taxonomy_path: str = Field(
+        "",
+        description="Topic taxonomy (YAML, the format of indexer/normalize/topics.yaml) to use "
+        "instead of the built-in one; relative to the config file's folder. Empty = built-in.",
+    )
+
+
 class StorageConfig(_Section):
     """Where the project keeps its state on disk."""
 
@@ -330,6 +340,26 @@ class ApiConfig(_Section):
 
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: Annotated[int, Field(ge=1, le=65535)] = Field(8000, description="Port to listen on.")
+    page_size_default: Annotated[int, Field(ge=1, le=1000)] = Field(
+        20, description="Results per page when a request names no size."
+    )
+    page_size_max: Annotated[int, Field(ge=1, le=1000)] = Field(
+        100, description="Largest page a request may ask for; larger sizes are a 400."
+    )
+    request_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        10,
+        description="Timeout of one Elasticsearch request made by the API (a slower answer "
+        "is a 503).",
+    )
+
+    @model_validator(mode="after")
+    def _page_sizes(self) -> ApiConfig:
+        if self.page_size_default > self.page_size_max:
+            raise ValueError(
+                f"page_size_default ({self.page_size_default}) exceeds page_size_max "
+                f"({self.page_size_max})"
+            )
+        return self
 
 
 class Settings(_Section):
@@ -337,6 +367,9 @@ class Settings(_Section):
 
     edgar: EdgarConfig = Field(default_factory=EdgarConfig, description="EDGAR access.")
     crawler: CrawlerConfig = Field(default_factory=CrawlerConfig, description="What to crawl.")
+    normalizer: NormalizerConfig = Field(
+        default_factory=NormalizerConfig, description="Letter normalization."
+    )
     storage: StorageConfig = Field(default_factory=StorageConfig, description="Local state.")
     elasticsearch: ElasticsearchConfig = Field(
         default_factory=ElasticsearchConfig, description="Search engine."

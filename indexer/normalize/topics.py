@@ -32,9 +32,10 @@ from typing import Any
 
 import yaml
 
+from indexer.errors import ConfigError
 from indexer.normalize.letter import Comment, TopicMatch
 
-__all__ = ["MAX_EVIDENCE", "Taxonomy", "Topic", "assign_topics", "load_taxonomy"]
+__all__ = ["MAX_EVIDENCE", "Taxonomy", "Topic", "assign_topics", "load_taxonomy", "taxonomy_for"]
 
 MAX_EVIDENCE = 3
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -255,3 +256,18 @@ def _letter_body(text: str) -> str:
     closing = _CLOSING.search(text, start)
     body = text[start : closing.start() if closing else len(text)]
     return _SHOUTED_LINE.sub("", body)
+
+
+def taxonomy_for(path: str) -> Taxonomy:
+    """The configured taxonomy: ``normalizer.taxonomy_path``, or the built-in one when empty.
+
+    Raises ``ConfigError`` naming the key when the file is missing or invalid.
+    """
+    if not path:
+        return load_taxonomy()
+    try:
+        return load_taxonomy(Path(path))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            "normalizer.taxonomy_path", [("normalizer.taxonomy_path", str(exc))]
+        ) from exc

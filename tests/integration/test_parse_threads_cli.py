@@ -104,3 +104,20 @@ def test_unreadable_input_is_reported_and_the_rest_goes_on(
     assert letters[0]["text_source"] == "none"
     assert any("unreadable PDF" in w for w in letters[0]["warnings"])
     assert "Traceback" not in result.output
+
+
+def test_a_configured_taxonomy_replaces_the_built_in_one(tmp_path: Path, samples_dir: Path) -> None:
+    taxonomy = tmp_path / "topics.yaml"
+    taxonomy.write_text(
+        "version: 1\ntopics:\n  - id: macao_gaming\n    label: Macao gaming\n"
+        "    description: Comments about operations in Macao.\n    keywords: ['Macao']\n"
+    )
+    letter = samples_dir / "documents" / "1300514" / "000000000022005802"
+    result = CliRunner().invoke(
+        cli,
+        ["parse", str(letter), "--json"],
+        env={"CORRESP__NORMALIZER__TAXONOMY_PATH": str(taxonomy)},
+    )
+    topics = {t["topic"] for t in _json_lines(result.stdout)[0]["topics"]}
+    assert "macao_gaming" in topics
+    assert "china_based_issuers" not in topics  # the built-in taxonomy is not used
