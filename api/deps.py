@@ -1,0 +1,63 @@
+"""Dependencies of the routes: settings, the search service, and page resolution.
+
+The settings and the service live on ``app.state`` (set by ``create_app`` and its lifespan),
+never in module globals. ``page_request`` is the seam where paging problems found by the
+pure code (``ValueError``, ``CursorError``) become 400s naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.cursor import CursorError
+from api.errors import BadRequestError
+from api.metrics import Metrics
+from api.paging import PageRequest, SortOrder, resolve_page, resolve_size
+from api.search import SearchService
+from indexer.settings import ApiConfig, Settings
+
+__all__ = [
+    "MetricsDep",
+    "ServiceDep",
+    "SettingsDep",
+    "page_request",
+    "page_size",
+]
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_service(request: Request) -> SearchService:
+    return request.app.state.service
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServiceDep = Annotated[SearchService, Depends(get_service)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+
+
+def page_size(size: int | None, api: ApiConfig) -> int:
+    """The page size to use: the configured default, or ``size`` within the maximum."""
+    try:
+        return resolve_size(size, default=api.page_size_default, maximum=api.page_size_max)
+    except ValueError as exc:
+        raise BadRequestError(f"size: {exc}", parameter="size") from exc
+
+
+def page_request(
+    order: SortOrder, *, size: int | None, cursor: str | None, api: ApiConfig
+) -> PageRequest:
+    """The page to fetch, with a checked size and cursor."""
+    resolved = page_size(size, api)
+    try:
+        return resolve_page(order, size=resolved, cursor=cursor)
+    except CursorError as exc:
+        raise BadRequestError(f"cursor: {exc}", parameter="cursor") from exc

@@ -1,0 +1,144 @@
+"""The API's errors and the one place they become HTTP answers.
+
+::
+
+    ApiError(message, parameter=None)    status_code set per class
+      BadRequestError                    400: a parameter is malformed (``parameter`` names it)
+      NotFoundError                      404: no such accession, thread, company or comment
+      UnavailableError                   503: the search backend cannot answer
+
+Every error leaves the API in one JSON shape::
+
+    {"ok": false, "error": "date_from: Input should be a valid date", "status": 400,
+     "parameter": "date_from"}
+
+``install_error_handlers`` maps, besides ``ApiError``: request validation errors (FastAPI's
+422) to 400 naming the parameter; ``SearchBackendError`` (Elasticsearch unreachable or
+failing, translated in ``indexer.es_client``) to 503; Starlette's HTTP errors (unknown
+route, wrong method) to their status; anything else to a logged 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from indexer.errors import SearchBackendError
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "NotFoundError",
+    "UnavailableError",
+    "error_body",
+    "install_error_handlers",
+]
+
+logger = logging.getLogger(__name__)
+
+_MAX_ECHOED_INPUT = 80
+
+
+class ApiError(Exception):
+    """Base of the errors the API answers with; ``status_code`` is the HTTP status."""
+
+    status_code = 500
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+
+
+class BadRequestError(ApiError):
+    """A request parameter is malformed or out of range."""
+
+    status_code = 400
+
+
+class NotFoundError(ApiError):
+    """The named letter, thread, company or comment does not exist."""
+
+    status_code = 404
+
+
+class UnavailableError(ApiError):
+    """The search backend is unreachable or failing."""
+
+    status_code = 503
+
+
+def error_body(status: int, message: str, *, parameter: str | None = None) -> dict[str, Any]:
+    """The API's one error shape."""
+    body: dict[str, Any] = {"ok": False, "error": message, "status": status}
+    if parameter is not None:
+        body["parameter"] = parameter
+    return body
+
+
+def _answer(status: int, message: str, *, parameter: str | None = None) -> JSONResponse:
+    return JSONResponse(error_body(status, message, parameter=parameter), status_code=status)
+
+
+def describe_validation_error(errors: Sequence[Any]) -> tuple[str | None, str]:
+    """The parameter and problem of the first validation error (pydantic's error dicts)."""
+    if not errors:
+        return None, "invalid request"
+    first = errors[0]
+    location = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    if location and location[0] in ("query", "path", "body"):
+        location = location[1:]
+    parameter = location[0] if location else None
+    if first.get("type") == "extra_forbidden":
+        return parameter, "unknown parameter"
+    problem = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+    value = first.get("input")
+    if isinstance(value, str) and 0 < len(value) <= _MAX_ECHOED_INPUT:
+        problem += f" (got {value!r})"
+    return parameter, problem
+
+
+def _on_api_error(_request: Request, exc: ApiError) -> JSONResponse:
+    return _answer(exc.status_code, exc.message, parameter=exc.parameter)
+
+
+def _on_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    parameter, problem = describe_validation_error(exc.errors())
+    message = f"{parameter}: {problem}" if parameter else problem
+    return _answer(400, message, parameter=parameter)
+
+
+def _on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    response = _answer(exc.status_code, str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unexpected error answering %s %s", request.method, request.url.path, exc_info=exc)
+    return _answer(500, "internal error; it has been logged")
+
+
+def install_error_handlers(
+    app: FastAPI, *, on_backend_error: Callable[[SearchBackendError], None] | None = None
+) -> None:
+    """Answer every error in the one JSON shape; ``on_backend_error`` sees each 503."""
+
+    def on_backend(_request: Request, exc: SearchBackendError) -> JSONResponse:
+        logger.warning("search backend error: %s", exc)
+        if on_backend_error is not None:
+            on_backend_error(exc)
+        return _answer(503, f"search backend unavailable: {exc}")
+
+    app.add_exception_handler(ApiError, _on_api_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(SearchBackendError, on_backend)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(Exception, _on_unexpected_error)

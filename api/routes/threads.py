@@ -1,0 +1,66 @@
+"""``GET /threads`` (reviews, newest first, filtered and paged) and ``GET /threads/{id}``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import ServiceDep, SettingsDep, page_request
+from api.errors import NotFoundError
+from api.kinds import THREAD_ORDER
+from api.paging import SortKey, SortOrder, next_cursor
+from api.params import ThreadListParams
+from api.reviews import (
+    COMMENT_ID_ORDER,
+    THREAD_COMMENT_FIELDS,
+    build_thread_list_body,
+    build_thread_view,
+    read_thread_summary,
+)
+from api.schemas import ThreadDetail, ThreadList
+from indexer.models import AccessionNo
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["threads"])
+
+_BY_ACCESSION = SortOrder("letters", "accession", (SortKey("accession", False, "string"),))
+
+
+@router.get("/threads", response_model=ThreadList)
+def list_threads(
+    params: Annotated[ThreadListParams, Query()], service: ServiceDep, settings: SettingsDep
+) -> dict[str, Any]:
+    """Reviews, newest first, by company, file number, status, dates, rounds or form."""
+    page = page_request(THREAD_ORDER, size=params.size, cursor=params.cursor, api=settings.api)
+    response = service.search(
+        service.targets.threads, build_thread_list_body(params, page), action="listing threads"
+    )
+    hits = response["hits"]["hits"]
+    return {
+        "total": response["hits"]["total"]["value"],
+        "hits": [read_thread_summary(hit["_source"]) for hit in hits[: page.size]],
+        "next_cursor": next_cursor(page, hits),
+    }
+
+
+@router.get("/threads/{thread_id}", response_model=ThreadDetail)
+def get_thread(
+    thread_id: Annotated[AccessionNo, Path(description="The accession of its first letter.")],
+    service: ServiceDep,
+) -> dict[str, Any]:
+    """A review: its letters in order, and each staff comment beside the company's answer."""
+    thread = service.get(service.targets.threads, thread_id)
+    if thread is None:
+        raise NotFoundError(f"no thread {thread_id}", parameter="thread_id")
+    in_thread = {"term": {"thread_id": thread_id}}
+    letters = service.scan(
+        service.targets.letters, in_thread, _BY_ACCESSION, source=["accession", "url"]
+    )
+    comments = service.scan(
+        service.targets.comments, in_thread, COMMENT_ID_ORDER, source=list(THREAD_COMMENT_FIELDS)
+    )
+    return build_thread_view(
+        thread, [hit["_source"] for hit in letters], [hit["_source"] for hit in comments]
+    )

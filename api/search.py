@@ -1,0 +1,175 @@
+"""``SearchService``: every read the API and its commands make from Elasticsearch.
+
+It is the only caller of ``es.search`` and holds no query logic of its own: bodies come from
+the pure builders (``api/search_body.py`` and friends), answers are turned into plain data by
+them too. Every call runs inside ``indexer.es_client.backend_errors``, so a cluster that is
+down, slow or failing surfaces as ``SearchBackendError`` (a 503 in the API). The client
+reconnects by itself, so the service recovers as soon as the cluster does.
+
+``scan`` walks every match with ``search_after`` in pages of ``SCAN_PAGE_SIZE``; exports do
+it inside a point in time, so rows written while a crawl is indexing still add up to the
+total counted at the start.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from api.kinds import SearchKind
+from api.paging import PageRequest, SortOrder, next_cursor
+from api.params import LetterFilters
+from api.query import ParsedQuery
+from api.search_body import build_search_body, read_facets, read_hit
+from indexer.errors import SearchBackendError
+from indexer.es_client import backend_errors
+from indexer.names import Targets
+
+__all__ = ["SCAN_PAGE_SIZE", "ResultPage", "Scan", "SearchService", "scan_page"]
+
+logger = logging.getLogger(__name__)
+
+SCAN_PAGE_SIZE = 1000
+KEEP_ALIVE = "2m"
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of search results."""
+
+    total: int
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    next_cursor: str | None
+    query: ParsedQuery
+
+
+class SearchService:
+    """Reads letters, comments and threads through the aliases in ``targets``."""
+
+    def __init__(self, es: Elasticsearch, targets: Targets) -> None:
+        self.es = es
+        self.targets = targets
+
+    def search(self, index: str | None, body: dict[str, Any], *, action: str) -> dict[str, Any]:
+        """One search request (``index`` is None inside a point in time)."""
+        with backend_errors(action):
+            return dict(self.es.search(index=index, **body))
+
+    def get(self, index: str, doc_id: str, *, excludes: tuple[str, ...] = ()) -> dict | None:
+        """The source of one document, or ``None`` when there is no such document."""
+        with backend_errors(f"reading {doc_id}"):
+            response = self.es.options(ignore_status=404).get(
+                index=index, id=doc_id, source_excludes=list(excludes) or None
+            )
+        return dict(response["_source"]) if response.get("found") else None
+
+    def find(self, kind: SearchKind, filters: LetterFilters, page: PageRequest) -> ResultPage:
+        """One page of ``kind`` matching ``filters``, with snippets, facets and next cursor."""
+        parsed, body = build_search_body(kind, filters, page)
+        response = self.search(kind.index(self.targets), body, action=f"searching {kind.name}")
+        hits = response["hits"]["hits"]
+        return ResultPage(
+            total=int(response["hits"]["total"]["value"]),
+            hits=[read_hit(kind, hit) for hit in hits[: page.size]],
+            facets=read_facets(response.get("aggregations") or {}, list(kind.facets)),
+            next_cursor=next_cursor(page, hits),
+            query=parsed,
+        )
+
+    def export(self, kind: SearchKind, filters: LetterFilters, order: SortOrder) -> Scan:
+        """Every match of ``filters``, in ``order``, from one point in time."""
+        _, body = build_search_body(
+            kind, filters, PageRequest(order, SCAN_PAGE_SIZE), facets=False, highlight=False
+        )
+        pit = self.open_point_in_time(kind.index(self.targets))
+        try:
+            return self._start_scan(None, body, pit=pit)
+        except SearchBackendError:
+            self.release_point_in_time(pit)
+            raise
+
+    def scan(
+        self, index: str, query: dict[str, Any], order: SortOrder, *, source: list[str] | bool
+    ) -> Scan:
+        """Every document of ``index`` matching ``query`` (small sets: no point in time)."""
+        body = {"query": query, "sort": order.clauses(), "source": source}
+        return self._start_scan(index, body, pit=None)
+
+    def _start_scan(self, index: str | None, body: dict[str, Any], *, pit: str | None) -> Scan:
+        """Read the first page (errors surface before any row) and return the walk."""
+        first = self.search(index, scan_page(body, pit=pit, after=None), action="reading matches")
+        return Scan(self, index, body, pit=first.get("pit_id", pit), first=first)
+
+    def open_point_in_time(self, index: str) -> str:
+        with backend_errors("opening a point in time"):
+            return str(self.es.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)["id"])
+
+    def release_point_in_time(self, pit: str) -> None:
+        """Close a point in time; a failure is only logged (it expires by itself)."""
+        try:
+            with backend_errors("closing a point in time"):
+                self.es.close_point_in_time(id=pit)
+        except SearchBackendError as exc:
+            logger.info("point in time not closed (it expires by itself): %s", exc)
+
+
+def scan_page(body: dict[str, Any], *, pit: str | None, after: list[Any] | None) -> dict[str, Any]:
+    """One page of a walk: the first counts every match, the others continue after a hit."""
+    page = {**body, "size": SCAN_PAGE_SIZE, "track_total_hits": after is None}
+    if after is not None:
+        page["search_after"] = after
+    if pit is not None:
+        page["pit"] = {"id": pit, "keep_alive": KEEP_ALIVE}
+    return page
+
+
+class Scan:
+    """A walk over every match, page by page with ``search_after``: ``total``, then the hits.
+
+    Made from its first page (read by ``SearchService``). A point in time, when used, is
+    released when the walk ends or ``close()`` is called (and expires by itself otherwise).
+    """
+
+    def __init__(
+        self,
+        service: SearchService,
+        index: str | None,
+        body: dict[str, Any],
+        *,
+        pit: str | None,
+        first: dict[str, Any],
+    ) -> None:
+        self._service = service
+        self._index = index
+        self._body = body
+        self._pit = pit
+        self._first: list[dict[str, Any]] = first["hits"]["hits"]
+        self.total = int(first["hits"]["total"]["value"])
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        try:
+            hits = self._first
+            while hits:
+                yield from hits
+                if len(hits) < SCAN_PAGE_SIZE:
+                    break
+                hits = self._next_page(after=hits[-1]["sort"])
+        finally:
+            self.close()
+
+    def _next_page(self, *, after: list[Any]) -> list[dict[str, Any]]:
+        page = scan_page(self._body, pit=self._pit, after=after)
+        response = self._service.search(self._index, page, action="reading matches")
+        self._pit = response.get("pit_id", self._pit)
+        return list(response["hits"]["hits"])
+
+    def close(self) -> None:
+        """Release the point in time, if any (idempotent)."""
+        pit, self._pit = self._pit, None
+        if pit is not None:
+            self._service.release_point_in_time(pit)

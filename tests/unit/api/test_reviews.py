@@ -1,0 +1,152 @@
+"""Thread views, company views, thread filters, similar comments and stats bodies. Pure."""
+
+from __future__ import annotations
+
+from api.kinds import THREAD_ORDER
+from api.paging import PageRequest
+from api.params import LetterFilters, ThreadListParams
+from api.reviews import build_company_view, build_thread_list_body, build_thread_view
+from api.similar import build_similar_body
+from api.stats import (
+    build_stats,
+    build_stats_letters_body,
+    build_stats_threads_body,
+    needs_review_ids,
+    read_review_ids,
+)
+
+THREAD = {
+    "thread_id": "A",
+    "status": "closed",
+    "rounds": 2,
+    "letters": [
+        {"accession": "A", "date": "2022-01-01", "form": "UPLOAD", "role": "comment"},
+        {"accession": "R1", "date": "2022-01-10", "form": "CORRESP", "role": "response"},
+        {"accession": "B", "date": "2022-02-01", "form": "UPLOAD", "role": "follow_up"},
+        {"accession": "C", "date": "2022-03-01", "form": "UPLOAD", "role": "closing"},
+    ],
+}
+
+
+def _comment(accession: str, number: int, answer: str | None = None) -> dict:
+    return {
+        "comment_id": f"{accession}-{number}",
+        "accession": accession,
+        "number": number,
+        "text": f"comment {number}",
+        "response": answer,
+        "response_accession": "R1" if answer else None,
+    }
+
+
+def test_thread_view_puts_rounds_in_letter_order_and_comments_in_number_order() -> None:
+    comments = [_comment("B", 1), _comment("A", 10, "ten"), _comment("A", 2, "two")]
+    letters = [{"accession": "A", "url": "u/A"}, {"accession": "B", "url": "u/B"}]
+    view = build_thread_view(THREAD, letters, comments)
+    assert [m["accession"] for m in view["letters"]] == ["A", "R1", "B", "C"]
+    assert view["letters"][0]["url"] == "u/A"
+    assert view["letters"][1]["url"] is None
+    rounds = view["comment_rounds"]
+    assert [(r["accession"], r["letter_date"]) for r in rounds] == [
+        ("A", "2022-01-01"),
+        ("B", "2022-02-01"),
+    ]
+    assert [(c["number"], c["response"]) for c in rounds[0]["comments"]] == [
+        (2, "two"),
+        (10, "ten"),
+    ]
+    assert (view["status"], view["rounds"]) == ("closed", 2)
+
+
+def test_company_view_takes_each_detail_from_the_newest_letter_naming_it() -> None:
+    letters = {
+        "hits": {
+            "total": {"value": 3},
+            "hits": [
+                {"_source": {"company": None, "ciks": ["0000000001"], "sic": None}},
+                {"_source": {"company": "New Name", "ciks": ["0000000001"], "sic": "7011"}},
+                {"_source": {"company": "Old Name", "state": "NV"}},
+            ],
+        },
+        "aggregations": {"years": {"buckets": [{"key": 2021, "doc_count": 1}]}},
+    }
+    view = build_company_view("0000000001", letters, [{"thread_id": "A", "status": "open"}])
+    assert (view["name"], view["sic"], view["state"]) == ("New Name", "7011", "NV")
+    assert view["letter_count"] == 3
+    assert view["letters_per_year"] == [{"year": 2021, "count": 1}]
+    assert view["reviews"][0]["thread_id"] == "A"
+    assert view["reviews"][0]["rounds"] is None
+
+
+def test_thread_list_body() -> None:
+    params = ThreadListParams.model_validate(
+        {"cik": ["7084"], "status": ["closed"], "min_rounds": "2", "form_reviewed": ["10-k"]}
+    )
+    body = build_thread_list_body(params, PageRequest(THREAD_ORDER, 10, [1, "x"]))
+    clauses = body["query"]["bool"]["filter"]
+    assert {"terms": {"ciks": ["0000007084"]}} in clauses
+    assert {"terms": {"status": ["closed"]}} in clauses
+    assert {"terms": {"reviewed_forms": ["10-K"]}} in clauses
+    assert {"range": {"rounds": {"gte": 2}}} in clauses
+    assert body["size"] == 11
+    assert body["search_after"] == [1, "x"]
+    assert body["sort"][0] == {"opened_on": {"order": "desc", "missing": "_last"}}
+
+
+def test_similar_excludes_the_company_the_thread_and_the_comment() -> None:
+    comment = {
+        "comment_id": "A-1",
+        "heading": "Non-GAAP",
+        "text": "Reconcile Adjusted EBITDA.",
+        "ciks": ["0000000001", "0000000002"],
+        "thread_id": "A",
+    }
+    body = build_similar_body(comment, size=5)
+    query = body["query"]["bool"]
+    (mlt,) = query["must"]
+    assert mlt["more_like_this"]["like"] == "Non-GAAP\n\nReconcile Adjusted EBITDA."
+    assert mlt["more_like_this"]["fields"] == ["heading", "text"]
+    assert {"terms": {"ciks": ["0000000001", "0000000002"]}} in query["must_not"]
+    assert {"terms": {"thread_id": ["A"]}} in query["must_not"]
+    assert {"term": {"comment_id": "A-1"}} in query["must_not"]
+    assert body["size"] == 5
+
+
+def test_stats_select_reviews_by_thread_ids_only_for_letter_only_filters() -> None:
+    by_company = LetterFilters.model_validate({"cik": ["7084"], "date_from": "2020-01-01"})
+    assert not needs_review_ids(by_company)
+    assert "review_ids" not in build_stats_letters_body(by_company)["aggs"]
+    threads = build_stats_threads_body(by_company, review_ids=None)["query"]["bool"]["filter"]
+    assert {"term": {"status": "closed"}} in threads
+    assert {"terms": {"ciks": ["0000007084"]}} in threads
+    assert {"range": {"opened_on": {"gte": "2020-01-01", "format": "yyyy-MM-dd"}}} in threads
+    by_text = LetterFilters(q="goodwill")
+    assert needs_review_ids(by_text)
+    assert "review_ids" in build_stats_letters_body(by_text)["aggs"]
+    none = build_stats_threads_body(by_text, review_ids=[])["query"]["bool"]["filter"]
+    assert {"match_none": {}} in none
+    some = build_stats_threads_body(by_text, review_ids=["A"])["query"]["bool"]["filter"]
+    assert {"terms": {"thread_id": ["A"]}} in some
+
+
+def test_stats_are_read_from_both_answers() -> None:
+    letters = {
+        "hits": {"total": {"value": 5}},
+        "aggregations": {
+            "years": {"buckets": [{"key": 2022, "doc_count": 5, "reviews": {"value": 2}}]},
+            "reviews": {"value": 2},
+            "topics": {"buckets": [{"key": "non_gaap_measures", "doc_count": 4}]},
+            "review_ids": {"buckets": [{"key": "A"}], "sum_other_doc_count": 3},
+        },
+    }
+    threads = {
+        "hits": {"total": {"value": 2}},
+        "aggregations": {"mean": {"value": 30.25}, "median": {"values": {"50.0": 28.0}}},
+    }
+    assert read_review_ids(letters) == (["A"], True)
+    stats = build_stats(letters, threads, ids_truncated=True)
+    assert stats["letters"] == 5
+    assert stats["years"] == [{"year": 2022, "letters": 5, "reviews": 2}]
+    assert stats["days_to_close"] == {"closed_reviews": 2, "mean": 30.2, "median": 28.0}
+    assert stats["top_topics"] == [{"value": "non_gaap_measures", "count": 4}]
+    assert stats["warnings"]
