@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from api.paging import SortKey, SortOrder
-from api.query import COMMENT_FIELDS, LETTER_FIELDS, FieldMap
+from api.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap
 from indexer.names import Targets
 
 __all__ = ["COMMENTS", "KINDS", "LETTERS", "THREAD_ORDER", "SearchKind"]

@@ -20,7 +20,8 @@ from typing import Any
 from api.kinds import SearchKind
 from api.paging import PageRequest
 from api.params import CommentFilters, LetterFilters
-from api.query import ParsedQuery, parse_query, to_es_query
+from api.query import ParsedQuery, parse_query
+from api.query_es import to_es_query
 
 __all__ = [
     "HIGHLIGHT_TAGS",

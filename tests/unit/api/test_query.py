@@ -8,23 +8,19 @@ import random
 import pytest
 
 from api.query import (
-    COMMENT_FIELDS,
-    LETTER_FIELDS,
     MAX_DEPTH,
     MAX_QUERY_CHARS,
     MAX_TERMS,
     PREFIXES,
     And,
-    FieldMap,
     Node,
     Not,
     Or,
     ParsedQuery,
-    PrefixField,
     Term,
     parse_query,
-    to_es_query,
 )
+from api.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap, PrefixField, to_es_query
 from indexer.schema import index_template
 
 # Field names of this test map are fixed here, so the tests do not follow LETTER_FIELDS.
