@@ -25,15 +25,15 @@ from rich.text import Text
 from api.app import create_app
 from api.errors import describe_validation_error
 from api.export import export_chunks
-from api.kinds import KINDS, SearchKind
-from api.paging import PageRequest
-from api.params import CommentFilters, LetterFilters
 from api.search import SearchService
-from api.search_body import query_info
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, out, report
 from indexer.es_client import make_es_client
 from indexer.lifecycle import index_names
+from indexer.search.body import query_info
+from indexer.search.kinds import KINDS, SearchKind
+from indexer.search.paging import PageRequest
+from indexer.search.params import CommentFilters, LetterFilters
 from indexer.settings import Settings
 
 __all__ = ["export", "search", "serve"]

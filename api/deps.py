@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.cursor import CursorError
 from api.errors import BadRequestError
 from api.metrics import Metrics
-from api.paging import PageRequest, SortOrder, resolve_page, resolve_size
 from api.search import SearchService
+from indexer.search.cursor import CursorError
+from indexer.search.paging import PageRequest, SortOrder, resolve_page, resolve_size
 from indexer.settings import ApiConfig, Settings
 
 __all__ = [

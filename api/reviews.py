@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from api.paging import PageRequest, SortKey, SortOrder
-from api.params import ThreadListParams
-from api.search_body import all_words, date_range, terms
+from indexer.search.body import all_words, date_range, terms
+from indexer.search.paging import PageRequest, SortKey, SortOrder
+from indexer.search.params import ThreadListParams
 
 __all__ = [
     "COMMENT_ID_ORDER",

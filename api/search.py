@@ -20,14 +20,14 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from api.kinds import SearchKind
-from api.paging import PageRequest, SortOrder, next_cursor
-from api.params import LetterFilters
-from api.query import ParsedQuery
-from api.search_body import build_search_body, read_facets, read_hit
 from indexer.errors import SearchBackendError
 from indexer.es_client import backend_errors
 from indexer.names import Targets
+from indexer.search.body import build_search_body, read_facets, read_hit
+from indexer.search.kinds import SearchKind
+from indexer.search.paging import PageRequest, SortOrder, next_cursor
+from indexer.search.params import LetterFilters
+from indexer.search.query import ParsedQuery
 
 __all__ = ["SCAN_PAGE_SIZE", "ResultPage", "Scan", "SearchService", "scan_page"]
 

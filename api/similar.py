@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.search_body import terms
+from indexer.search.body import terms
 
 __all__ = ["SIMILAR_FIELDS", "build_similar_body", "like_text"]
 

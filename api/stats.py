@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from api.kinds import LETTERS
-from api.params import LetterFilters
-from api.search_body import all_words, date_range, offices, search_query, terms
+from indexer.search.body import all_words, date_range, offices, search_query, terms
+from indexer.search.kinds import LETTERS
+from indexer.search.params import LetterFilters
 
 __all__ = [
     "MAX_REVIEW_IDS",

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path
 
 from api.deps import ServiceDep
 from api.errors import NotFoundError
-from api.kinds import THREAD_ORDER
 from api.reviews import THREAD_SUMMARY_FIELDS, build_company_view, company_letters_body
 from api.schemas import CompanyDetail
 from indexer.models import Cik
+from indexer.search.kinds import THREAD_ORDER
 
 __all__ = ["router"]
 

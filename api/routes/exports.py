@@ -16,8 +16,8 @@ from starlette.background import BackgroundTask
 from api.deps import ServiceDep
 from api.errors import BadRequestError
 from api.export import MEDIA_TYPES, export_chunks
-from api.kinds import KINDS
-from api.params import ExportParams
+from indexer.search.kinds import KINDS
+from indexer.search.params import ExportParams
 
 __all__ = ["router"]
 

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep, SettingsDep, page_request
-from api.kinds import COMMENTS, LETTERS, SearchKind
-from api.params import CommentSearchParams, LetterSearchParams
 from api.schemas import CommentHit, LetterHit, SearchResults
 from api.search import SearchService
-from api.search_body import query_info
+from indexer.search.body import query_info
+from indexer.search.kinds import COMMENTS, LETTERS, SearchKind
+from indexer.search.params import CommentSearchParams, LetterSearchParams
 from indexer.settings import Settings
 
 __all__ = ["router", "run_search"]

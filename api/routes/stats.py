@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
-from api.params import LetterFilters
 from api.schemas import StatsResponse
 from api.stats import (
     build_stats,
@@ -16,6 +15,7 @@ from api.stats import (
     needs_review_ids,
     read_review_ids,
 )
+from indexer.search.params import LetterFilters
 
 __all__ = ["router"]
 

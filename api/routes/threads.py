@@ -8,9 +8,6 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ServiceDep, SettingsDep, page_request
 from api.errors import NotFoundError
-from api.kinds import THREAD_ORDER
-from api.paging import SortKey, SortOrder, next_cursor
-from api.params import ThreadListParams
 from api.reviews import (
     COMMENT_ID_ORDER,
     THREAD_COMMENT_FIELDS,
@@ -20,6 +17,9 @@ from api.reviews import (
 )
 from api.schemas import ThreadDetail, ThreadList
 from indexer.models import AccessionNo
+from indexer.search.kinds import THREAD_ORDER
+from indexer.search.paging import SortKey, SortOrder, next_cursor
+from indexer.search.params import ThreadListParams
 
 __all__ = ["router"]
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.cursor import encode_cursor
+from indexer.search.cursor import encode_cursor
 from tests.es.api.conftest import Indexed, api_settings, assert_error
 from tests.es.api.relay import TcpRelay
 

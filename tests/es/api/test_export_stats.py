@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import search as search_module
-from api.kinds import COMMENTS, LETTERS
+from indexer.search.kinds import COMMENTS, LETTERS
 from tests.es.api.conftest import Indexed
 
 pytestmark = pytest.mark.samples

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from api.kinds import THREAD_ORDER
-from api.paging import PageRequest
-from api.params import LetterFilters, ThreadListParams
 from api.reviews import build_company_view, build_thread_list_body, build_thread_view
 from api.similar import build_similar_body
 from api.stats import (
@@ -14,6 +11,9 @@ from api.stats import (
     needs_review_ids,
     read_review_ids,
 )
+from indexer.search.kinds import THREAD_ORDER
+from indexer.search.paging import PageRequest
+from indexer.search.params import LetterFilters, ThreadListParams
 
 THREAD = {
     "thread_id": "A",

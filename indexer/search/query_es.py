@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
-from api.query import PREFIXES, Node, Not, Or, ParsedQuery, Term
+from indexer.search.query import PREFIXES, Node, Not, Or, ParsedQuery, Term
 
 __all__ = ["COMMENT_FIELDS", "LETTER_FIELDS", "FieldMap", "PrefixField", "Query", "to_es_query"]
 

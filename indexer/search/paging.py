@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api.cursor import SortValue, ValueKind, decode_cursor, encode_cursor
+from indexer.search.cursor import SortValue, ValueKind, decode_cursor, encode_cursor
 
 __all__ = ["PageRequest", "SortKey", "SortOrder", "next_cursor", "resolve_page", "resolve_size"]
 

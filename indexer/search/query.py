@@ -28,7 +28,7 @@ and noted in ``ParsedQuery.warnings`` (stable wording, for the UI)::
 - Limits: ``MAX_QUERY_CHARS`` characters (after control characters are removed), ``MAX_TERMS``
   terms; an empty or all-operator query matches everything (``ParsedQuery.is_empty``).
 
-``api/query_es.py`` maps the tree onto the fields of one index.
+``indexer/search/query_es.py`` maps the tree onto the fields of one index.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from api.query import (
+from indexer.schema import index_template
+from indexer.search.query import (
     MAX_DEPTH,
     MAX_QUERY_CHARS,
     MAX_TERMS,
@@ -20,8 +21,13 @@ from api.query import (
     Term,
     parse_query,
 )
-from api.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap, PrefixField, to_es_query
-from indexer.schema import index_template
+from indexer.search.query_es import (
+    COMMENT_FIELDS,
+    LETTER_FIELDS,
+    FieldMap,
+    PrefixField,
+    to_es_query,
+)
 
 # Field names of this test map are fixed here, so the tests do not follow LETTER_FIELDS.
 FIELDS = FieldMap(

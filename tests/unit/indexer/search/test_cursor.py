@@ -7,8 +7,15 @@ import json
 
 import pytest
 
-from api.cursor import MAX_CURSOR_CHARS, CursorError, decode_cursor, encode_cursor
-from api.paging import PageRequest, SortKey, SortOrder, next_cursor, resolve_page, resolve_size
+from indexer.search.cursor import MAX_CURSOR_CHARS, CursorError, decode_cursor, encode_cursor
+from indexer.search.paging import (
+    PageRequest,
+    SortKey,
+    SortOrder,
+    next_cursor,
+    resolve_page,
+    resolve_size,
+)
 
 ORDER = SortOrder(
     "letters",

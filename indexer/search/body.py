@@ -2,8 +2,8 @@
 
 Bodies are dicts of keyword arguments of ``Elasticsearch.search`` (``query``, ``sort``,
 ``size``, ``search_after``, ``source``, ``highlight``, ``aggs``, ``track_total_hits``).
-The search string goes through ``api.query`` (forgiving syntax) onto the kind's fields; the
-filters become non-scoring ``filter`` clauses on the exact keyword and date fields of
+The search string goes through ``indexer.search.query`` (forgiving syntax) onto the kind's
+fields; the filters become non-scoring ``filter`` clauses on the exact keyword and date fields of
 ``indexer/schema.py``, which letters and comments share.
 
 Snippets come from the unified highlighter (the text fields are indexed with offsets) with
@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from api.kinds import SearchKind
-from api.paging import PageRequest
-from api.params import CommentFilters, LetterFilters
-from api.query import ParsedQuery, parse_query
-from api.query_es import to_es_query
+from indexer.search.kinds import SearchKind
+from indexer.search.paging import PageRequest
+from indexer.search.params import CommentFilters, LetterFilters
+from indexer.search.query import ParsedQuery, parse_query
+from indexer.search.query_es import to_es_query
 
 __all__ = [
     "HIGHLIGHT_TAGS",

@@ -2,7 +2,8 @@
 
 A ``SearchKind`` names everything that differs between the two searchable indices: the
 alias, where the search string looks (``LETTER_FIELDS`` and ``COMMENT_FIELDS`` of
-``api.query``, over the fields of ``indexer/schema.py``), what is highlighted, the facets,
+``indexer.search.query_es``, over the fields of ``indexer/schema.py``), what is highlighted, the
+facets,
 the sort orders and their unique tie-breaker, the fields a hit returns and the columns of an
 export. The query building, paging, highlighting and export code is written once against
 this description.
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from api.paging import SortKey, SortOrder
-from api.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap
 from indexer.names import Targets
+from indexer.search.paging import SortKey, SortOrder
+from indexer.search.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap
 
 __all__ = ["COMMENTS", "KINDS", "LETTERS", "THREAD_ORDER", "SearchKind"]
 

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from api.kinds import COMMENTS, LETTERS
-from api.paging import PageRequest
-from api.params import CommentFilters, LetterFilters
-from api.query import parse_query
 from api.search import KEEP_ALIVE, SCAN_PAGE_SIZE, scan_page
-from api.search_body import (
+from indexer.search.body import (
     build_search_body,
     filter_clauses,
     query_info,
@@ -15,6 +11,10 @@ from api.search_body import (
     read_hit,
     search_query,
 )
+from indexer.search.kinds import COMMENTS, LETTERS
+from indexer.search.paging import PageRequest
+from indexer.search.params import CommentFilters, LetterFilters
+from indexer.search.query import parse_query
 
 
 def test_each_filter_becomes_one_clause_on_its_field() -> None:

@@ -8,14 +8,14 @@ import pytest
 from pydantic import ValidationError
 
 from api.errors import describe_validation_error
-from api.params import (
+from indexer.normalize.letter import LetterType
+from indexer.search.params import (
     CommentSearchParams,
     ExportParams,
     LetterFilters,
     ThreadListParams,
     normalize_comment_id,
 )
-from indexer.normalize.letter import LetterType
 
 
 def _problem(model: type, **values: object) -> tuple[str | None, str]:
