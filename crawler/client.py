@@ -135,6 +135,8 @@ class EdgarClient:
             ),
             follow_redirects=False,
             transport=transport,
+            # The throttle spaces turns by when requests really leave, not when granted.
+            event_hooks={"request": [lambda _request: throttle.record_start()]},
         )
 
     def close(self) -> None:
@@ -180,6 +182,7 @@ class EdgarClient:
             attempt += 1
             if not self.throttle.acquire(cancelled=cancelled):
                 raise CrawlAborted("stopping")
+            epoch = self.throttle.block_epoch
             try:
                 tried = self._attempt(url, headers, limit, attempt)
             except ResponseTooLargeError:
@@ -192,7 +195,7 @@ class EdgarClient:
                 tried.outcome, attempt, retry_after_seconds=tried.retry_after_seconds
             )
             if isinstance(decision, Block):
-                self._on_block(url, tried)
+                self._on_block(url, tried, sent_in_epoch=epoch)
                 attempt -= 1  # a blocked attempt is not the URL's fault
                 continue
             if isinstance(decision, GiveUp):
@@ -274,10 +277,17 @@ class EdgarClient:
             return _Attempt(Outcome.NOT_FOUND, "HTTP 404: not found", status)
         return _Attempt(Outcome.CLIENT_ERROR, f"HTTP {status}: unexpected status", status)
 
-    def _on_block(self, url: str, tried: _Attempt) -> None:
+    def _on_block(self, url: str, tried: _Attempt, *, sent_in_epoch: int) -> None:
+        """Silence every host; give up after repeated blocks, not for requests in flight.
+
+        Requests already sent when the first block page arrived are answered with block
+        pages too: they extend the cool-down (SEC extends its block) but are the same block.
+        """
+        new_block = sent_in_epoch == self.throttle.block_epoch
         with self._lock:
-            self._consecutive_blocks += 1
             self.stats.blocks += 1
+            if new_block:
+                self._consecutive_blocks += 1
             blocks = self._consecutive_blocks
         self.throttle.start_cooldown()
         logger.warning(

@@ -2,12 +2,14 @@
 
 SEC counts requests per user across www, data and efts together, and blocks for about ten
 minutes when more than 10 arrive in a second. ``Throttle`` hands out start times so that
-request *starts* are at least ``interval`` apart, where ``interval`` leaves a small margin
+request starts are at least ``interval`` apart, where ``interval`` leaves a small margin
 below the configured rate, and so that no window of one second (plus the margin) holds more
-than ``floor(max_requests_per_second)`` starts, which matters for fractional rates:
-``max_requests_per_second`` is a ceiling, never reached even if the network bunches requests
-a little. Reservations are made under a lock and slept outside it, so any number of workers
-can wait and the throttle alone sets the pace.
+than ``floor(max_requests_per_second)`` starts. The window counts when requests really
+start: a worker delayed between its turn and sending (a busy machine) reports its actual
+start (``record_start``, called by the client just before sending), and later turns are
+spaced from that. ``max_requests_per_second`` is thus a ceiling never reached, even when
+the machine or the network bunches requests. Reservations are made under a lock and slept
+outside it, so any number of workers can wait and the throttle alone sets the pace.
 
 After a block page, ``start_cooldown`` silences every caller until the cool-down ends; a
 caller that had already reserved a slot re-checks before it sends. The clock and sleep are
@@ -25,7 +27,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["SAFETY_MARGIN", "Throttle", "ThrottleStats"]
 
-SAFETY_MARGIN = 0.04
+SAFETY_MARGIN = 0.06
 """Fraction by which the spacing of request starts exceeds ``1 / max_requests_per_second``."""
 
 
@@ -37,6 +39,15 @@ class ThrottleStats:
     cooldowns: int = 0
     waited_seconds: float = 0.0
     cooldown_seconds: float = 0.0
+
+
+class _Start:
+    """One request's start: its turn, raised to when it really started once known."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
 
 
 @dataclass
@@ -51,12 +62,16 @@ class Throttle:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _next_start: float = field(default=float("-inf"), repr=False)
     _cooldown_until: float = field(default=float("-inf"), repr=False)
-    _recent: deque[float] = field(init=False, repr=False)
+    _starts: deque[_Start] = field(init=False, repr=False)
+    _per_window: int = field(init=False, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _epoch: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         if not 0 < self.max_requests_per_second <= 10:
             raise ValueError("max_requests_per_second must be in (0, 10]")
-        self._recent = deque(maxlen=max(1, math.floor(self.max_requests_per_second)))
+        self._per_window = max(1, math.floor(self.max_requests_per_second))
+        self._starts = deque(maxlen=4 * self._per_window)
 
     @property
     def interval(self) -> float:
@@ -76,7 +91,8 @@ class Throttle:
                 else:
                     start = max(now, self._next_start, self._window_opens())
                     self._next_start = start + self.interval
-                    self._recent.append(start)
+                    slot = _Start(start)
+                    self._starts.append(slot)
                     wait = start - now
                     reserved = True
                 self.stats.waited_seconds += max(wait, 0.0)
@@ -85,21 +101,43 @@ class Throttle:
             with self._lock:
                 if reserved and self.clock() >= self._cooldown_until:
                     self.stats.granted += 1
+                    self._local.slot = slot
                     return True
+                if reserved:
+                    self._starts.remove(slot)  # a cool-down began: this turn is void
             # Either we waited out a cool-down, or one began while we slept on our slot:
             # take a fresh turn so the cool-down is honoured and spacing starts anew.
 
+    def record_start(self) -> None:
+        """The calling worker's request starts now (call just before sending it)."""
+        slot: _Start | None = getattr(self._local, "slot", None)
+        if slot is None:
+            return
+        self._local.slot = None
+        with self._lock:
+            slot.at = max(slot.at, self.clock())
+
     def _window_opens(self) -> float:
         """Earliest start keeping ``floor(rate)`` starts per (1 s + margin) window."""
-        if len(self._recent) < (self._recent.maxlen or 1):
+        if len(self._starts) < self._per_window:
             return float("-inf")
-        return self._recent[0] + 1.0 + SAFETY_MARGIN
+        latest = sorted(start.at for start in self._starts)[-self._per_window]
+        return latest + 1.0 + SAFETY_MARGIN
+
+    @property
+    def block_epoch(self) -> int:
+        """How many distinct blocks began (a block met during a cool-down only extends it)."""
+        with self._lock:
+            return self._epoch
 
     def start_cooldown(self, seconds: float | None = None) -> None:
         """Stop every request to every host for ``seconds`` (default: the configured)."""
         seconds = self.cooldown_seconds if seconds is None else seconds
         with self._lock:
-            until = self.clock() + seconds
+            now = self.clock()
+            if now >= self._cooldown_until:
+                self._epoch += 1
+            until = now + seconds
             if until > self._cooldown_until:
                 self._cooldown_until = until
                 self.stats.cooldowns += 1

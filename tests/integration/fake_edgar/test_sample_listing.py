@@ -394,7 +394,7 @@ def test_backfill_through_the_crawler_stores_every_sample_letter(
             "CORRESP__EDGAR__BASE_URLS__DATA": edgar.base_url,
             "CORRESP__EDGAR__BASE_URLS__EFTS": edgar.base_url,
             "CORRESP__STORAGE__DATA_DIR": str(tmp_path),
-            "CORRESP__EDGAR__MAX_REQUESTS_PER_SECOND": "10",
+            "CORRESP__EDGAR__MAX_REQUESTS_PER_SECOND": "9",
         }
         started = time.perf_counter()
         result = CliRunner().invoke(

@@ -8,6 +8,7 @@ recording ``sleep`` with millisecond delays.
 from __future__ import annotations
 
 import gzip
+import threading
 import time
 from collections.abc import Callable, Iterator
 from itertools import pairwise
@@ -757,3 +758,41 @@ def test_fetch_result_parses_last_modified() -> None:
 
     assert dated.last_modified_at() == 1718402711.0
     assert undated.last_modified_at() is None
+
+
+def test_block_pages_for_requests_already_in_flight_are_one_block() -> None:
+    """Requests sent before the first block page arrived are refused too: that is one block
+    (it extends the cool-down), not several, so the crawl waits instead of giving up."""
+    in_flight = 5
+    arrived = threading.Barrier(in_flight)
+    served: list[str] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        with lock:
+            first_wave = len(served) < in_flight
+            served.append(request.url.path)
+        if first_wave:
+            arrived.wait(timeout=5)  # all five are on the wire before any answer comes back
+            return block_page()(request)
+        return ok()(request)
+
+    throttle = Throttle(10, 0.3)  # a short real cool-down
+    client = EdgarClient(
+        edgar_config(), throttle=throttle, policy=FAST, transport=MockTransport(handler)
+    )
+    results: list[object] = []
+    try:
+        threads = [
+            threading.Thread(target=lambda: results.append(client.get("www", PATH)))
+            for _ in range(in_flight)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        client.close()
+    assert len(results) == in_flight  # every request succeeded after the cool-down
+    assert throttle.block_epoch == 1
+    assert client.stats.blocks == in_flight

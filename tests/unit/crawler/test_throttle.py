@@ -14,7 +14,7 @@ from itertools import pairwise
 
 import pytest
 
-from crawler.throttle import Throttle
+from crawler.throttle import SAFETY_MARGIN, Throttle
 
 WINDOW = 1.0
 
@@ -83,14 +83,16 @@ def test_no_window_of_one_second_holds_more_than_floor_rate_starts(
 
 
 @pytest.mark.parametrize(("rate", "attainable"), [(10, 10), (9, 9), (2.5, 2)])
-def test_long_run_achieves_at_least_95_percent_of_the_rate(rate: float, attainable: int) -> None:
-    """Whole rates are used to 95%; a fractional rate R allows only floor(R) per second."""
+def test_long_run_uses_the_rate_up_to_the_safety_margin(rate: float, attainable: int) -> None:
+    """Whole rates are used but for the safety margin (over 90%, SEC's 10/s allows 9.4/s);
+    a fractional rate R allows only floor(R) per second."""
     throttle, clock = fake_throttle(rate)
 
     granted = grant_times(throttle, clock, 1000, idle=None)
 
     achieved = (len(granted) - 1) / (granted[-1] - granted[0])
-    assert 0.95 * attainable <= achieved <= rate
+    assert 0.99 * attainable / (1 + SAFETY_MARGIN) <= achieved <= rate
+    assert achieved >= 0.9 * attainable
     assert all(b - a >= throttle.interval - 1e-9 for a, b in pairwise(granted))
     # All waiting went through the injected sleep, in steps short enough to notice a shutdown.
     assert clock.sleeps
@@ -295,3 +297,23 @@ def test_valid_rates_are_accepted_with_a_margin_below_the_rate(rate: float) -> N
     throttle = Throttle(rate, 600.0)
 
     assert throttle.interval > 1.0 / rate
+
+
+def test_a_request_that_starts_late_pushes_the_window_back() -> None:
+    """A worker delayed between its turn and sending must not let later turns crowd it."""
+    throttle, clock = fake_throttle(10)
+    assert throttle.acquire()
+    first_turn = clock.now
+    clock.now += 0.08  # the worker was descheduled before it could send
+    throttle.record_start()
+    for _ in range(9):
+        assert throttle.acquire()
+    assert throttle.acquire()  # the 11th request: its window is counted from the real start
+    assert clock.now >= first_turn + 0.08 + 1.0 + SAFETY_MARGIN
+
+
+def test_record_start_outside_a_turn_is_harmless() -> None:
+    throttle, clock = fake_throttle(10)
+    throttle.record_start()  # nothing granted on this thread yet
+    assert throttle.acquire()
+    assert clock.sleeps == []
