@@ -17,11 +17,25 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from api.auth import install_access_control
 from api.errors import install_error_handlers
 from api.metrics import Metrics, MetricsMiddleware
-from api.routes import comments, companies, exports, health, letters, search, stats, threads
+from api.routes import (
+    comments,
+    companies,
+    exports,
+    health,
+    letters,
+    search,
+    stats,
+    threads,
+    watchlists,
+)
 from api.schemas import ErrorResponse
 from api.search import SearchService
+from api.web import routes as web
+from api.web import watch_routes
+from api.web.rendering import StaticAssets
 from indexer.es_client import make_es_client
 from indexer.lifecycle import index_names
 from indexer.settings import Settings
@@ -36,6 +50,7 @@ ROUTERS = (
     comments.router,
     stats.router,
     exports.router,
+    watchlists.router,
     health.router,
 )
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -79,8 +94,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.metrics = metrics
     install_error_handlers(app, on_backend_error=lambda _exc: metrics.backend_errors.inc())
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_access_control(app, settings.api)  # api.require_key_for_reads
     for router in ROUTERS:
         app.include_router(router, responses=_ERRORS)
+    app.include_router(web.router)  # the HTML pages (/, /letter/…, /thread/…, /company/…)
+    app.include_router(watch_routes.router)  # the watchlist pages (/watch, /watch/…)
+    app.mount("/static", StaticAssets(), name="static")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

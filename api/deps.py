@@ -17,11 +17,13 @@ from api.search import SearchService
 from indexer.search.cursor import CursorError
 from indexer.search.paging import PageRequest, SortOrder, resolve_page, resolve_size
 from indexer.settings import ApiConfig, Settings
+from indexer.watchlists.service import WatchService
 
 __all__ = [
     "MetricsDep",
     "ServiceDep",
     "SettingsDep",
+    "WatchDep",
     "page_request",
     "page_size",
 ]
@@ -39,9 +41,18 @@ def get_metrics(request: Request) -> Metrics:
     return request.app.state.metrics
 
 
+def get_watch(request: Request) -> WatchService:
+    """The watchlist service, once its indices exist and config.yaml's watchlists are synced
+    (``SearchBackendError``, a 503, while Elasticsearch cannot be reached)."""
+    watch: WatchService = request.app.state.watch
+    watch.ready()
+    return watch
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[SearchService, Depends(get_service)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+WatchDep = Annotated[WatchService, Depends(get_watch)]
 
 
 def page_size(size: int | None, api: ApiConfig) -> int:

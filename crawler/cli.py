@@ -19,12 +19,13 @@ from typing import Any
 import click
 
 from crawler.cycle import Crawler, CrawlReport
-from crawler.handoff import ingest_pending
+from crawler.handoff import HandoffReport, ingest_pending
 from crawler.importer import run_import
 from crawler.progress import FetchProgress
 from crawler.schedule import run_schedule
 from crawler.state import CrawlState
 from crawler.store import RawStore
+from crawler.ticker_map import TickerMapCrawler
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, report
 from indexer.models import normalize_cik
@@ -63,8 +64,11 @@ _no_index_option = click.option(
 
 @contextmanager
 def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Crawler]:
-    """A crawler that SIGTERM/SIGINT stop cleanly (a second SIGINT interrupts at once)."""
-    crawler = Crawler(settings, forms=forms)
+    """A crawler that SIGTERM/SIGINT stop cleanly (a second SIGINT interrupts at once).
+
+    It refreshes SEC's ticker map (for watchlists naming tickers) at most once a day.
+    """
+    crawler = TickerMapCrawler(settings, forms=forms)
 
     def request_stop(signum: int, _frame: object) -> None:
         report(f"{signal.Signals(signum).name}: finishing the filings in hand, then stopping")
@@ -80,20 +84,45 @@ def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Cra
         crawler.close()
 
 
-def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> None:
-    """Hand what this pass stored to the indexer (normalize, thread, index)."""
+def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> HandoffReport:
+    """Hand what this pass stored to the indexer (normalize, thread, index, alert)."""
     if skip:
         report_.awaiting_index = crawler.state.count_awaiting_ingest()
-        return
+        return HandoffReport(awaiting=report_.awaiting_index)
     handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
     report_.indexed = handoff.ingested
     report_.awaiting_index = handoff.awaiting
     report_.index_error = handoff.error
+    return handoff
 
 
-def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
+def _alert_summary(handoff: HandoffReport | None) -> dict[str, int]:
+    """The watchlist figures of an ingest, for the summaries."""
+    if handoff is None:
+        return {"alerts": 0, "webhooks_delivered": 0, "webhooks_failed": 0}
+    return {
+        "alerts": handoff.alerts,
+        "webhooks_delivered": handoff.webhooks_delivered,
+        "webhooks_failed": handoff.webhooks_failed,
+    }
+
+
+def _alert_line(alerts: dict[str, int]) -> str | None:
+    if not any(alerts.values()):
+        return None
+    line = f"{alerts['alerts']} new watchlist alert(s)"
+    if alerts["webhooks_delivered"] or alerts["webhooks_failed"]:
+        line += (
+            f", {alerts['webhooks_delivered']} webhook(s) delivered, "
+            f"{alerts['webhooks_failed']} failed"
+        )
+    return line
+
+
+def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, title: str) -> None:
+    alerts = _alert_summary(handoff)
     if as_json:
-        emit_json(report_.to_dict())
+        emit_json(report_.to_dict() | alerts)
     else:
         out.print(
             f"{title}: {report_.found} listed ({report_.new} new, {report_.already_stored} "
@@ -103,6 +132,8 @@ def _finish(report_: CrawlReport, *, as_json: bool, title: str) -> None:
         if report_.adopted:
             out.print(f"{report_.adopted} recovered from the raw store without downloading")
         out.print(f"{report_.indexed} indexed, {report_.awaiting_index} awaiting indexing")
+        if line := _alert_line(alerts):
+            out.print(line)
         if report_.index_error:
             err.print(f"indexing postponed: {report_.index_error}", markup=False)
         if report_.bad_lines or report_.document_problems:
@@ -159,8 +190,8 @@ def crawl(
             limit=limit,
             progress=bar,
         )
-        _index_stored(crawler, result, skip=no_index)
-    _finish(result, as_json=as_json, title="crawl")
+        handoff = _index_stored(crawler, result, skip=no_index)
+    _finish(result, handoff, as_json=as_json, title="crawl")
 
 
 @click.command("backfill")
@@ -191,8 +222,8 @@ def backfill(
         result = crawler.backfill(
             start=_to_date(start), end=_to_date(end), limit=limit, progress=bar
         )
-        _index_stored(crawler, result, skip=no_index)
-    _finish(result, as_json=as_json, title="backfill")
+        handoff = _index_stored(crawler, result, skip=no_index)
+    _finish(result, handoff, as_json=as_json, title="backfill")
 
 
 @contextmanager
@@ -208,10 +239,11 @@ def _progress(crawler: Crawler, description: str, as_json: bool) -> Iterator[Fet
 def schedule(cli_ctx: CliContext, run_now: bool) -> None:
     """Run the crawler as a foreground daemon on the crawler.schedule cron expressions.
 
-    Stops cleanly on SIGTERM or Ctrl-C: the filings in hand are finished first.
+    Stops cleanly on SIGTERM or Ctrl-C: the filings in hand are finished first. Crawl,
+    submissions and backfill jobs refresh SEC's ticker map first (at most once a day).
     """
     settings = cli_ctx.settings
-    crawler = Crawler(settings)
+    crawler = TickerMapCrawler(settings)
     try:
         run_schedule(settings, crawler, run_now=run_now, report=report)
     finally:
@@ -309,6 +341,7 @@ def import_files(
         "indexed": handoff.ingested if handoff else 0,
         "awaiting_index": awaiting,
         "index_error": handoff.error if handoff else None,
+        **_alert_summary(handoff),
     }
     if as_json:
         emit_json(summary)
@@ -318,6 +351,8 @@ def import_files(
         f"{result.already_stored} already stored, {result.other_forms} of other forms, "
         f"{result.failed} failed; {summary['indexed']} indexed, {awaiting} awaiting indexing"
     )
+    if line := _alert_line(_alert_summary(handoff)):
+        out.print(line)
     for problem in result.problems[:10]:
         err.print(f"  {problem}", markup=False)
     if summary["index_error"]:

@@ -6,6 +6,10 @@ Filings are read back from the raw store (never from EDGAR), turned into
 down, or rejects documents) leaves its filings ``fetched`` with the reason recorded, so the
 next pass indexes them without downloading anything again. ``reindex`` rebuilds every index
 from the raw store into new indices and swaps the aliases at the end.
+
+Each pass of ``ingest_pending`` first syncs the watchlists of ``config.yaml``; every batch then
+turns the watchlists' new matches into alerts (and webhook deliveries), counted in the report.
+A reindex creates no alerts: its letters are not new.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from indexer.ingest import Ingester
 from indexer.lifecycle import ensure_schema, index_names, new_indices, swap_aliases
 from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
+from indexer.watchlists.alerts import ensure_alert_engine
 
 __all__ = ["HandoffReport", "incoming_letter", "ingest_pending", "reindex"]
 
@@ -42,6 +47,10 @@ class HandoffReport:
     """Filings stored but not yet indexed after this pass."""
     threads: int = 0
     comments: int = 0
+    alerts: int = 0
+    """New watchlist alerts."""
+    webhooks_delivered: int = 0
+    webhooks_failed: int = 0
     error: str | None = None
 
 
@@ -77,7 +86,12 @@ def ingest_pending(
     es = make_es_client(settings.elasticsearch)
     try:
         targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
-        ingester = Ingester(es, targets, taxonomy=taxonomy_for(settings.normalizer.taxonomy_path))
+        ingester = Ingester(
+            es,
+            targets,
+            taxonomy=taxonomy_for(settings.normalizer.taxonomy_path),
+            alerts=ensure_alert_engine(es, settings),
+        )
         while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
             accessions = [filing.accession for filing in batch]
             try:
@@ -89,6 +103,9 @@ def ingest_pending(
             report.ingested += len(batch)
             report.threads += result.threads
             report.comments += result.comments
+            report.alerts += result.alerts
+            report.webhooks_delivered += result.webhooks_delivered
+            report.webhooks_failed += result.webhooks_failed
             if progress is not None:
                 progress(len(batch))
     except (SearchBackendError, IndexingError) as exc:

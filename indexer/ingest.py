@@ -6,6 +6,10 @@ threaded again, and the company's thread and comment documents are rewritten, st
 (merged threads, comments a better normalizer no longer finds) deleted, and each letter's
 ``thread_id`` updated. Whole reviews are released together, so rebuilding a company's
 threads whenever any letter arrives keeps every review complete; thread ids are stable.
+
+With an ``AlertEngine`` (``indexer/watchlists/alerts.py``), the same pass then turns each
+watchlist's new matches among the batch's letters into alerts and delivers their webhooks;
+a reindex passes none, so rebuilding indices never alerts anyone.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from elasticsearch import Elasticsearch
 
@@ -33,6 +37,9 @@ from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
 from indexer.normalize.topics import Taxonomy
 
+if TYPE_CHECKING:
+    from indexer.watchlists.alerts import AlertEngine
+
 __all__ = ["IngestReport", "Ingester"]
 
 logger = logging.getLogger(__name__)
@@ -48,6 +55,10 @@ class IngestReport:
     companies: int = 0
     deleted: int = 0
     accessions: list[str] = field(default_factory=list)
+    alerts: int = 0
+    """New watchlist alerts found in this batch."""
+    webhooks_delivered: int = 0
+    webhooks_failed: int = 0
 
 
 class Ingester:
@@ -60,11 +71,13 @@ class Ingester:
         *,
         taxonomy: Taxonomy | None = None,
         refresh: bool = True,
+        alerts: AlertEngine | None = None,
     ) -> None:
         self.es = es
         self.targets = targets
         self.taxonomy = taxonomy
         self.refresh = refresh
+        self.alerts = alerts
 
     def ingest(self, incoming: Iterable[IncomingLetter]) -> IngestReport:
         """Normalize and index ``incoming``; raises ``SearchBackendError``/``IndexingError``."""
@@ -82,14 +95,24 @@ class Ingester:
         with backend_errors("refreshing the letters index"):
             self.es.indices.refresh(index=self.targets.letters)  # rethreading reads them back
         ciks = sorted({cik for letter in letters for cik in letter.ciks})
-        self._rethread(ciks, {m.accession: m for m in letters}, report)
+        thread_ids = self._rethread(ciks, {m.accession: m for m in letters}, report)
         if self.refresh:
             with backend_errors("refreshing indices"):
                 targets = (self.targets.letters, self.targets.comments, self.targets.threads)
                 self.es.indices.refresh(index=",".join(targets))
+        if self.alerts is not None:
+            found = self.alerts.run(
+                letters, letters_index=self.targets.letters, thread_ids=thread_ids
+            )
+            report.alerts = found.created
+            report.webhooks_delivered = found.deliveries
+            report.webhooks_failed = found.failed_deliveries
         return report
 
-    def _rethread(self, ciks: list[str], fresh: dict[str, Letter], report: IngestReport) -> None:
+    def _rethread(
+        self, ciks: list[str], fresh: dict[str, Letter], report: IngestReport
+    ) -> dict[str, str]:
+        """Rebuild the companies' threads; the thread id of each letter, by accession."""
         known = {m.accession: m for m in self._stored_letters(ciks)}
         known.update(fresh)
         unthreadable = [m for m in fresh.values() if not m.ciks]
@@ -127,6 +150,7 @@ class Ingester:
         report.threads = len(threads)
         report.comments = len(comment_ids)
         report.deleted = len(stale)
+        return {member.accession: t.thread_id for t in threads for member in t.letters}
 
     def _stored_letters(self, ciks: list[str]) -> Iterator[Letter]:
         for hit in self._scan(self.targets.letters, ciks, key="accession", source=True):

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from indexer.models import normalize_cik
+from indexer.watchlists.models import WatchlistConfig
 
 __all__ = [
     "ApiConfig",
@@ -25,6 +26,7 @@ __all__ = [
     "ManagedNodeConfig",
     "Settings",
     "StorageConfig",
+    "WebhooksConfig",
     "user_agent_problem",
 ]
 
@@ -32,6 +34,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _URL = re.compile(r"^https?://[^\s/]+(?::\d+)?(?:/[^\s]*)?$")
 _HEAP = re.compile(r"^\d+[mg]$")
 _VERSION_SPEC = re.compile(r"^\d+\.\d+(?:\.\d+)?$")
+_MIN_API_KEY_CHARS = 16
 
 
 def user_agent_problem(value: str) -> str | None:
@@ -338,6 +341,9 @@ class ElasticsearchConfig(_Section):
 class ApiConfig(_Section):
     """The REST API and web interface served by ``corresp serve``."""
 
+    # The keys are secrets: a validation error never repeats the input.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
     host: str = Field("127.0.0.1", description="Interface to listen on.")
     port: Annotated[int, Field(ge=1, le=65535)] = Field(8000, description="Port to listen on.")
     page_size_default: Annotated[int, Field(ge=1, le=1000)] = Field(
@@ -351,6 +357,28 @@ class ApiConfig(_Section):
         description="Timeout of one Elasticsearch request made by the API (a slower answer "
         "is a 503).",
     )
+    keys: list[SecretStr] = Field(
+        [],
+        description="API keys (secrets of at least 16 characters) that may create, change "
+        "and delete watchlists; sent as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'. "
+        "Prefer CORRESP__API__KEYS (comma-separated). Empty = no changes through the API.",
+    )
+    require_key_for_reads: bool = Field(
+        False,
+        description="Require a key for every route, JSON and HTML, except /health.",
+    )
+
+    @field_validator("keys")
+    @classmethod
+    def _keys(cls, value: list[SecretStr]) -> list[SecretStr]:
+        keys = [SecretStr(key.get_secret_value().strip()) for key in value]
+        for position, key in enumerate(keys):
+            if len(key.get_secret_value()) < _MIN_API_KEY_CHARS:
+                # The key itself is never echoed: only its position.
+                raise ValueError(
+                    f"key {position + 1} is shorter than {_MIN_API_KEY_CHARS} characters"
+                )
+        return keys
 
     @model_validator(mode="after")
     def _page_sizes(self) -> ApiConfig:
@@ -359,11 +387,30 @@ class ApiConfig(_Section):
                 f"page_size_default ({self.page_size_default}) exceeds page_size_max "
                 f"({self.page_size_max})"
             )
+        if self.require_key_for_reads and not self.keys:
+            raise ValueError("require_key_for_reads needs at least one entry in keys")
         return self
+
+
+class WebhooksConfig(_Section):
+    """How watchlist webhooks are delivered (one signed POST per watchlist and ingest)."""
+
+    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = Field(
+        5, description="Timeout to connect and to read the answer of one POST."
+    )
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = Field(
+        4, description="Attempts per delivery on network errors, 429 and 5xx answers."
+    )
+    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = Field(
+        1, description="Wait after the first failed attempt; doubles after each further one."
+    )
 
 
 class Settings(_Section):
     """The whole configuration file."""
+
+    # API keys and webhook secrets are secrets: a validation error never repeats the input.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     edgar: EdgarConfig = Field(default_factory=EdgarConfig, description="EDGAR access.")
     crawler: CrawlerConfig = Field(default_factory=CrawlerConfig, description="What to crawl.")
@@ -375,3 +422,19 @@ class Settings(_Section):
         default_factory=ElasticsearchConfig, description="Search engine."
     )
     api: ApiConfig = Field(default_factory=ApiConfig, description="REST API.")
+    watchlists: list[WatchlistConfig] = Field(
+        [],
+        description="Watchlists defined here (read-only through the API), synced into "
+        "Elasticsearch when the API starts and before each ingest.",
+    )
+    webhooks: WebhooksConfig = Field(
+        default_factory=WebhooksConfig, description="Webhook delivery of watchlist alerts."
+    )
+
+    @field_validator("watchlists")
+    @classmethod
+    def _unique_watchlists(cls, value: list[WatchlistConfig]) -> list[WatchlistConfig]:
+        ids = [watchlist.id for watchlist in value]
+        if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"watchlist ids must be unique: {', '.join(duplicates)}")
+        return value

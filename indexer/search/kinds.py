@@ -4,8 +4,8 @@ A ``SearchKind`` names everything that differs between the two searchable indice
 alias, where the search string looks (``LETTER_FIELDS`` and ``COMMENT_FIELDS`` of
 ``indexer.search.query_es``, over the fields of ``indexer/schema.py``), what is highlighted,
 the facets, the sort orders and their unique tie-breaker, the fields a hit returns and the
-columns of an export. The query building, paging, highlighting and export code is written once against
-this description.
+columns of an export. The query building, paging, highlighting and export code is written
+once against this description.
 """
 
 from __future__ import annotations

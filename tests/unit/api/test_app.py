@@ -27,6 +27,10 @@ ROUTES = {
     "/comments/{comment_id}/similar",
     "/stats",
     "/export",
+    "/watchlists",
+    "/watchlists/{watchlist_id}",
+    "/watchlists/{watchlist_id}/alerts",
+    "/watchlists/{watchlist_id}/feed.atom",
     "/health",
     "/metrics",
 }

@@ -1,0 +1,107 @@
+"""Which watchlists the letters of one ingest match, and why. Pure.
+
+Companies, SIC codes and file numbers are compared in memory with the normalized letters;
+each match is named by ``matched_by``: ``cik:0001300514``, ``ticker:LVS`` (a ticker resolved
+to the letter's CIK, unless that CIK is listed too), ``sic:7011``,
+``file_number:001-32373``. Saved searches run in Elasticsearch against the new letters only:
+the search's own query (``indexer.search.body.search_query``, exactly as ``/search`` builds
+it) AND ``accession`` in the batch, on the letters alias (``search_requests`` builds the
+bodies; the percolator is not needed, nor available on every distribution).
+
+An alert is one (watchlist, letter, match): its id joins the three, so indexing the same
+letter again finds the same ids and creates nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.normalize.letter import Letter
+from indexer.search.body import search_query
+from indexer.search.kinds import LETTERS
+from indexer.watchlists.models import Watchlist
+from indexer.watchlists.tickers import TickerMap
+
+__all__ = ["Match", "SearchRequest", "alert_id", "match_letters", "search_requests"]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One watchlist matching one letter, for one reason."""
+
+    watchlist_id: str
+    accession: str
+    matched_by: str
+
+    @property
+    def alert_id(self) -> str:
+        return alert_id(self.watchlist_id, self.accession, self.matched_by)
+
+
+def alert_id(watchlist_id: str, accession: str, matched_by: str) -> str:
+    """The natural key of an alert (stable across re-ingests)."""
+    return f"{watchlist_id}:{accession}:{matched_by}"
+
+
+def _company_keys(watchlist: Watchlist, tickers: TickerMap) -> dict[str, str]:
+    """``{cik: matched_by}``: listed CIKs first, then tickers resolving to other CIKs."""
+    keys = {cik: f"cik:{cik}" for cik in watchlist.ciks}
+    resolved, _ = tickers.resolve(watchlist.tickers)
+    for ticker, cik in resolved.items():
+        keys.setdefault(cik, f"ticker:{ticker}")
+    return keys
+
+
+def match_letters(
+    watchlists: Iterable[Watchlist], letters: Sequence[Letter], tickers: TickerMap
+) -> list[Match]:
+    """Every company, SIC and file-number match of ``letters`` (saved searches excluded)."""
+    matches: list[Match] = []
+    for watchlist in watchlists:
+        companies = _company_keys(watchlist, tickers)
+        sic_codes = set(watchlist.sic)
+        file_numbers = set(watchlist.file_numbers)
+        for letter in letters:
+            reasons = [companies[cik] for cik in letter.ciks if cik in companies]
+            sic = letter.extra.get("sic")
+            if sic and str(sic) in sic_codes:
+                reasons.append(f"sic:{sic}")
+            reasons += [f"file_number:{n}" for n in letter.file_numbers if n in file_numbers]
+            matches += [
+                Match(watchlist.id, letter.accession, reason) for reason in dict.fromkeys(reasons)
+            ]
+    return matches
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One saved search of one watchlist, limited to the new letters."""
+
+    watchlist_id: str
+    name: str
+    body: dict[str, Any]
+
+    @property
+    def matched_by(self) -> str:
+        return f"search:{self.name}"
+
+
+def search_requests(watchlists: Iterable[Watchlist], accessions: list[str]) -> list[SearchRequest]:
+    """The body of each saved search, restricted to ``accessions`` (ids only)."""
+    if not accessions:
+        return []
+    requests = []
+    for watchlist in watchlists:
+        for search in watchlist.searches:
+            _, query = search_query(LETTERS, search.params)
+            query["bool"].setdefault("filter", []).append({"terms": {"accession": accessions}})
+            body = {
+                "query": query,
+                "size": len(accessions),
+                "_source": False,
+                "track_total_hits": False,
+            }
+            requests.append(SearchRequest(watchlist.id, search.name, body))
+    return requests

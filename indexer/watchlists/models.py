@@ -1,0 +1,309 @@
+"""Watchlists as validated data: what a user watches and where alerts go. Pure.
+
+A watchlist names companies (CIKs, or tickers resolved through SEC's ticker map), SIC codes,
+SEC file numbers and saved searches. A saved search is any query the search page can make:
+``q`` plus the ``/search`` filters, validated by ``indexer.search.params.LetterFilters`` and
+stored in its normal form (``1-7933`` -> ``001-07933``, CIKs padded, forms upper case). A
+watchlist may post its alerts to a webhook, signed with its secret.
+
+Every value is normalized on the way in (``extra="forbid"`` everywhere, so a misspelled key
+is an error naming it). ``WatchlistSpec`` is what a user writes (API body or ``config.yaml``);
+``Watchlist`` adds what the store keeps (id, source, timestamps). Secrets are ``SecretStr``:
+they print as ``**********`` and only ``secret_value()`` reveals them, for signing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from indexer.models import Cik, FileNumber
+from indexer.search.params import LetterFilters
+
+__all__ = [
+    "MAX_ITEMS",
+    "MIN_SECRET_CHARS",
+    "SavedSearch",
+    "Source",
+    "Ticker",
+    "Watchlist",
+    "WatchlistConfig",
+    "WatchlistId",
+    "WatchlistSpec",
+    "check_webhook_url",
+    "normalize_ticker",
+    "normalize_watchlist_id",
+]
+
+MAX_ITEMS = 1000
+"""Most companies, SIC codes or file numbers in one watchlist."""
+MAX_SEARCHES = 50
+MIN_SECRET_CHARS = 16
+Source = Literal["api", "config"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_TICKER = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
+_SIC = re.compile(r"^\d{3,4}$")
+
+
+def normalize_watchlist_id(value: str) -> str:
+    """A watchlist id: 1-64 lower-case letters, digits, ``-`` or ``_``."""
+    text = value.strip().lower()
+    if not _ID.match(text):
+        raise ValueError(
+            "must be 1-64 letters, digits, '-' or '_', starting with a letter or digit"
+        )
+    return text
+
+
+def normalize_ticker(value: str) -> str:
+    """A ticker symbol in upper case (``brk.b`` -> ``BRK.B``)."""
+    text = value.strip().upper()
+    if not _TICKER.match(text):
+        raise ValueError(f"not a ticker symbol: {value[:40]!r}")
+    return text
+
+
+def _sic(value: str) -> str:
+    text = str(value).strip()
+    if not _SIC.match(text):
+        raise ValueError(f"not a SIC code (3 or 4 digits): {text[:40]!r}")
+    return text
+
+
+def check_webhook_url(value: str) -> str:
+    """An absolute http(s) URL with a host; raises ``ValueError`` otherwise."""
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(text) > 2000:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    if any(ch.isspace() for ch in text):
+        raise ValueError("must not contain spaces")
+    return text
+
+
+def _text(value: Any) -> Any:
+    """Numbers written without quotes in YAML (``ciks: [320193]``) are read as text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+WatchlistId = Annotated[str, AfterValidator(normalize_watchlist_id)]
+CikValue = Annotated[Cik, BeforeValidator(_text)]
+Ticker = Annotated[str, AfterValidator(normalize_ticker)]
+Sic = Annotated[str, BeforeValidator(_sic)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SearchName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def _is_list_field(name: str) -> bool:
+    field = LetterFilters.model_fields.get(name)
+    return field is not None and getattr(field.annotation, "__origin__", None) is list
+
+
+def _as_filters(value: Any) -> Any:
+    """Saved-search parameters as ``LetterFilters`` input: a mapping (a single value where a
+    list is expected becomes a list of one) or a /search query string
+    (``"q=going+concern&form=UPLOAD"``)."""
+    if isinstance(value, str):
+        params: dict[str, Any] = {}
+        for key, item in parse_qsl(value.strip().lstrip("?"), keep_blank_values=False):
+            if _is_list_field(key):
+                params.setdefault(key, []).append(item)
+            else:
+                params[key] = item
+        return params
+    if isinstance(value, dict):
+        return {
+            key: [item] if _is_list_field(key) and isinstance(item, str | int) else item
+            for key, item in value.items()
+        }
+    return value
+
+
+class _Model(BaseModel):
+    # Inputs are never repeated in error messages: a webhook secret could be among them.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class SavedSearch(_Model):
+    """A named search: ``q`` and the filters of ``/search``, re-run on each new letter."""
+
+    name: SearchName = Field(description="Name of the search, unique in its watchlist.")
+    params: Annotated[LetterFilters, BeforeValidator(_as_filters)] = Field(
+        default_factory=LetterFilters,
+        description="The /search parameters (q, form, letter_type, cik, company, file_number, "
+        'sic, state, office, staff, topic, date and release ranges), e.g. {"q": "going '
+        'concern", "form": ["UPLOAD"]}, or the same as a query string.',
+    )
+
+    def to_document(self) -> dict[str, Any]:
+        """The stored form: the name and the parameters that differ from the defaults."""
+        return {
+            "name": self.name,
+            "params": self.params.model_dump(mode="json", exclude_defaults=True),
+        }
+
+
+class WatchlistSpec(_Model):
+    """What a user writes: the name, what to watch, and an optional webhook."""
+
+    name: Name = Field(description="Name shown in lists, feeds and webhook bodies.")
+    ciks: Annotated[list[CikValue], Field(max_length=MAX_ITEMS)] = Field(
+        [], description="Companies by CIK (any zero padding)."
+    )
+    tickers: Annotated[list[Ticker], Field(max_length=MAX_ITEMS)] = Field(
+        [],
+        description="Companies by ticker symbol, resolved to CIKs through SEC's "
+        "company_tickers.json (downloaded by the crawler once a day).",
+    )
+    sic: Annotated[list[Sic], Field(max_length=MAX_ITEMS)] = Field(
+        [], description="Standard Industrial Classification codes of the companies."
+    )
+    file_numbers: Annotated[list[FileNumber], Field(max_length=MAX_ITEMS)] = Field(
+        [], description="SEC file numbers, any spelling (1-7933 = 001-07933)."
+    )
+    searches: Annotated[list[SavedSearch], Field(max_length=MAX_SEARCHES)] = Field(
+        [], description="Saved searches: a new letter matching one is an alert."
+    )
+    webhook_url: str | None = Field(
+        None, description="http(s) URL that receives each ingest's new alerts as a signed POST."
+    )
+    webhook_secret: SecretStr | None = Field(
+        None,
+        description=f"Secret (at least {MIN_SECRET_CHARS} characters) signing webhook bodies "
+        "(HMAC-SHA256); write-only.",
+    )
+
+    @field_validator("ciks", "tickers", "sic", "file_numbers")
+    @classmethod
+    def _dedupe(cls, values: list[str]) -> list[str]:
+        return _unique(values)
+
+    @field_validator("searches")
+    @classmethod
+    def _unique_names(cls, searches: list[SavedSearch]) -> list[SavedSearch]:
+        seen: set[str] = set()
+        for search in searches:
+            if search.name in seen:
+                raise ValueError(f"two saved searches are named {search.name!r}")
+            seen.add(search.name)
+        return searches
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        return check_webhook_url(value)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < MIN_SECRET_CHARS:
+            raise ValueError(f"must be at least {MIN_SECRET_CHARS} characters")
+        return value
+
+    def watches_nothing(self) -> bool:
+        return not (self.ciks or self.tickers or self.sic or self.file_numbers or self.searches)
+
+
+class Watchlist(WatchlistSpec):
+    """A stored watchlist: the spec plus its id, where it was defined, and when."""
+
+    id: WatchlistId = Field(description="Identifier used in URLs and alert ids.")
+    source: Source = Field("api", description="api, or config (read-only through the API).")
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Watchlist:
+        if self.webhook_secret is not None and self.webhook_url is None:
+            raise ValueError("webhook_secret needs a webhook_url")
+        return self
+
+    def definition(self) -> dict[str, Any]:
+        """What the user defined, JSON-ready, secret included (for the store only)."""
+        return {
+            "name": self.name,
+            "ciks": list(self.ciks),
+            "tickers": list(self.tickers),
+            "sic": list(self.sic),
+            "file_numbers": list(self.file_numbers),
+            "searches": [search.to_document() for search in self.searches],
+            "webhook_url": self.webhook_url,
+            "webhook_secret": self.webhook_secret.get_secret_value()
+            if self.webhook_secret
+            else None,
+        }
+
+    def to_document(self) -> dict[str, Any]:
+        """The watchlists-index document."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            **self.definition(),
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+    @classmethod
+    def from_document(cls, doc: dict[str, Any]) -> Watchlist:
+        return cls.model_validate(
+            {key: value for key, value in doc.items() if value is not None or key == "id"}
+        )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class WatchlistConfig(WatchlistSpec):
+    """A watchlist defined in ``config.yaml`` (read-only through the API)."""
+
+    id: WatchlistId = Field(description="Identifier used in URLs and alert ids.")
+    webhook_secret_env: str = Field(
+        "",
+        description="Name of an environment variable holding the webhook secret (preferred "
+        "to webhook_secret, which would put the secret in the file).",
+    )
+
+    @field_validator("webhook_secret_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _ENV_NAME.match(value):
+            raise ValueError(f"{value!r} is not an environment variable name")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_secret_source(self) -> WatchlistConfig:
+        has_secret = self.webhook_secret is not None or bool(self.webhook_secret_env)
+        if self.webhook_url and not has_secret:
+            raise ValueError("webhook_url needs webhook_secret_env (or webhook_secret)")
+        if has_secret and not self.webhook_url:
+            raise ValueError("a webhook secret needs a webhook_url")
+        return self

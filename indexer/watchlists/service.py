@@ -1,0 +1,81 @@
+"""``WatchService``: what the API's watchlist routes and pages use, in one object.
+
+It holds the watchlist and alert stores of one index prefix, the path of the ticker map and
+the configured watchlists. ``ready()`` creates the indices and syncs ``config.yaml``'s
+watchlists the first time it succeeds (the API calls it at start-up and, if Elasticsearch was
+down then, again before the first watchlist request); later calls cost nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from indexer.settings import Settings
+from indexer.watchlists.alert_store import AlertStore
+from indexer.watchlists.indices import WatchIndices
+from indexer.watchlists.models import WatchlistConfig
+from indexer.watchlists.store import WatchlistStore
+from indexer.watchlists.sync import SyncReport, sync_config_watchlists
+from indexer.watchlists.tickers import TickerMap, load_ticker_map, ticker_map_path
+
+__all__ = ["WatchService"]
+
+logger = logging.getLogger(__name__)
+
+
+class WatchService:
+    """Watchlists and alerts of one installation."""
+
+    def __init__(
+        self,
+        es: Elasticsearch,
+        *,
+        index_prefix: str,
+        data_dir: Path,
+        configured: list[WatchlistConfig],
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        names = WatchIndices(index_prefix)
+        self.store = WatchlistStore(es, names)
+        self.alerts = AlertStore(es, names)
+        self.ticker_path = ticker_map_path(data_dir)
+        self.configured = configured
+        self._environ = environ
+        self._ready = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_settings(cls, es: Elasticsearch, settings: Settings) -> WatchService:
+        return cls(
+            es,
+            index_prefix=settings.elasticsearch.index_prefix,
+            data_dir=settings.storage.data_dir,
+            configured=list(settings.watchlists),
+        )
+
+    def ready(self) -> SyncReport | None:
+        """Indices present and configured watchlists synced (once); raises
+        ``SearchBackendError`` while Elasticsearch cannot be reached."""
+        if self._ready:
+            return None
+        with self._lock:
+            if self._ready:
+                return None
+            self.store.ensure()
+            report = sync_config_watchlists(self.store, self.configured, environ=self._environ)
+            self._ready = True
+        if report.written or report.removed:
+            logger.info(
+                "configured watchlists synced: %d written, %d removed",
+                len(report.written),
+                len(report.removed),
+            )
+        return report
+
+    def tickers(self) -> TickerMap:
+        return load_ticker_map(self.ticker_path)

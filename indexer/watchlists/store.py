@@ -1,0 +1,160 @@
+"""``WatchlistStore``: watchlists in ``{prefix}watchlists``, read and written whole.
+
+Writes wait for a refresh (``refresh="wait_for"``), so a watchlist created through the API is
+seen by the next ingest and the next read. Creating uses ``op_type=create``, so two clients
+choosing the same id cannot overwrite each other (the second gets a conflict). Deleting a
+watchlist deletes its alerts too. Every call runs inside ``backend_errors``: a cluster that
+is down surfaces as ``SearchBackendError``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from indexer.bulk import delete_action, write_actions
+from indexer.errors import IndexingError
+from indexer.es_client import backend_errors
+from indexer.watchlists.errors import WatchlistConflictError, WatchlistNotFoundError
+from indexer.watchlists.indices import WatchIndices, ensure_watch_indices
+from indexer.watchlists.models import Watchlist
+from indexer.watchlists.redaction import ensure_secret_redaction
+
+__all__ = ["MAX_WATCHLISTS", "WatchlistStore"]
+
+logger = logging.getLogger(__name__)
+
+MAX_WATCHLISTS = 10_000
+"""Watchlists read per listing (one page; far more than one installation needs)."""
+_PAGE = 1000
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WatchlistStore:
+    """Reads and writes watchlists; ``clock`` gives the ``created_at``/``updated_at`` times."""
+
+    def __init__(
+        self, es: Elasticsearch, names: WatchIndices, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.es = es
+        self.names = names
+        self.clock = clock
+        ensure_secret_redaction()  # stored secrets stay out of the client's DEBUG traces
+
+    def ensure(self) -> None:
+        ensure_watch_indices(self.es, self.names)
+
+    def all(self) -> list[Watchlist]:
+        """Every watchlist, by id."""
+        with backend_errors("listing watchlists"):
+            response = self.es.search(
+                index=self.names.watchlists,
+                query={"match_all": {}},
+                sort=[{"id": "asc"}],
+                size=MAX_WATCHLISTS,
+                track_total_hits=False,
+            )
+        return [Watchlist.from_document(hit["_source"]) for hit in response["hits"]["hits"]]
+
+    def find(self, watchlist_id: str) -> Watchlist | None:
+        with backend_errors(f"reading watchlist {watchlist_id}"):
+            response = self.es.options(ignore_status=404).get(
+                index=self.names.watchlists, id=watchlist_id
+            )
+        return Watchlist.from_document(response["_source"]) if response.get("found") else None
+
+    def get(self, watchlist_id: str) -> Watchlist:
+        """The watchlist; raises ``WatchlistNotFoundError``."""
+        found = self.find(watchlist_id)
+        if found is None:
+            raise WatchlistNotFoundError(watchlist_id)
+        return found
+
+    def create(self, watchlist: Watchlist) -> Watchlist:
+        """Store a new watchlist; raises ``WatchlistConflictError`` when the id is taken."""
+        now = self.clock()
+        stored = watchlist.model_copy(update={"created_at": now, "updated_at": now})
+        with backend_errors(f"creating watchlist {watchlist.id}"):
+            response = self.es.options(ignore_status=409).index(
+                index=self.names.watchlists,
+                id=watchlist.id,
+                document=stored.to_document(),
+                op_type="create",
+                refresh="wait_for",
+            )
+        if response.get("error"):
+            raise WatchlistConflictError(
+                watchlist.id, f"a watchlist {watchlist.id!r} exists already"
+            )
+        return stored
+
+    def replace(self, watchlist: Watchlist, *, previous: Watchlist) -> Watchlist:
+        """Overwrite ``previous`` with ``watchlist`` (same id), keeping its creation time."""
+        stored = watchlist.model_copy(
+            update={"created_at": previous.created_at or self.clock(), "updated_at": self.clock()}
+        )
+        self._put(stored)
+        return stored
+
+    def put(self, watchlist: Watchlist) -> Watchlist:
+        """Write ``watchlist`` as is (config sync)."""
+        self._put(watchlist)
+        return watchlist
+
+    def _put(self, watchlist: Watchlist) -> None:
+        with backend_errors(f"writing watchlist {watchlist.id}"):
+            self.es.index(
+                index=self.names.watchlists,
+                id=watchlist.id,
+                document=watchlist.to_document(),
+                refresh="wait_for",
+            )
+
+    def delete(self, watchlist_id: str) -> int:
+        """Delete the watchlist and its alerts; the number of alerts deleted."""
+        with backend_errors(f"deleting watchlist {watchlist_id}"):
+            response = self.es.options(ignore_status=404).delete(
+                index=self.names.watchlists, id=watchlist_id, refresh="wait_for"
+            )
+        if response.get("result") != "deleted":
+            raise WatchlistNotFoundError(watchlist_id)
+        return self.delete_alerts(watchlist_id)
+
+    def delete_alerts(self, watchlist_id: str) -> int:
+        """Delete every alert of ``watchlist_id`` (no delete-by-query: ids, then bulk)."""
+        ids = list(self._alert_ids(watchlist_id))
+        if not ids:
+            return 0
+        report = write_actions(self.es, (delete_action(self.names.alerts, i) for i in ids))
+        if report.failed:
+            raise IndexingError(report.failed)
+        with backend_errors("refreshing alerts"):
+            self.es.indices.refresh(index=self.names.alerts)
+        return len(ids)
+
+    def _alert_ids(self, watchlist_id: str) -> list[str]:
+        ids: list[str] = []
+        after: list[Any] | None = None
+        while True:
+            with backend_errors("reading alert ids"):
+                response = self.es.search(
+                    index=self.names.alerts,
+                    query={"term": {"watchlist_id": watchlist_id}},
+                    sort=[{"alert_id": "asc"}],
+                    size=_PAGE,
+                    search_after=after,
+                    source=False,
+                    track_total_hits=False,
+                )
+            hits = response["hits"]["hits"]
+            ids += [hit["_id"] for hit in hits]
+            if len(hits) < _PAGE:
+                return ids
+            after = hits[-1]["sort"]
