@@ -1,4 +1,4 @@
-"""``create_app(settings)``: the read-only REST API over the letters, comments and threads.
+"""``create_app(settings)``: the REST API and web pages over the letters, comments and threads.
 
 The lifespan creates one synchronous Elasticsearch client (routes are plain ``def``, run in
 FastAPI's thread pool; the client is thread-safe) and closes it at shutdown. Nothing is read

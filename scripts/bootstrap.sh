@@ -16,12 +16,14 @@ done
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
+# The browser journeys (tests/browser) drive Debian's chromium through Playwright.
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing ${missing[*]} (needed for the managed Elasticsearch node)"
+    echo "Installing ${missing[*]} (for the managed Elasticsearch node and the browser tests)"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven" >&2
+    echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven, the browser tests need chromium" >&2
   fi
 fi
 
