@@ -30,6 +30,7 @@ from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, report
 from indexer.models import normalize_cik
 from indexer.settings import Settings
+from indexer.watchlists.tickers import load_company_names, ticker_map_path
 
 __all__ = ["backfill", "crawl", "import_files", "schedule", "status"]
 
@@ -323,6 +324,8 @@ def import_files(
     A folder is searched recursively; filing folders in EDGAR's layout
     (…/CIK/ACCESSION/) are imported with their documents. Nothing is downloaded. The
     filings are then indexed (normalized, threaded, searchable) unless --no-index.
+    Companies of folders without a submissions JSON are named from SEC's ticker map in
+    the data folder, when there is one.
     """
     settings = cli_ctx.settings
     data_dir = settings.storage.data_dir
@@ -330,7 +333,11 @@ def import_files(
     store = RawStore(data_dir / "raw")
     try:
         result = run_import(
-            list(paths), state=state, store=store, forms=forms or settings.crawler.forms
+            list(paths),
+            state=state,
+            store=store,
+            forms=forms or settings.crawler.forms,
+            names=load_company_names(ticker_map_path(data_dir)),
         )
         handoff = None if no_index else ingest_pending(settings, state, store)
         awaiting = state.count_awaiting_ingest()

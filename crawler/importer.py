@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tarfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -77,6 +77,7 @@ class _Target:
     store: RawStore
     wanted: frozenset[str]
     report: ImportReport
+    names: Mapping[str, str]
 
 
 @dataclass
@@ -87,11 +88,20 @@ class _FolderFiling:
 
 
 def run_import(
-    paths: list[Path], *, state: CrawlState, store: RawStore, forms: list[str]
+    paths: list[Path],
+    *,
+    state: CrawlState,
+    store: RawStore,
+    forms: list[str],
+    names: Mapping[str, str] | None = None,
 ) -> ImportReport:
-    """Import ``paths``; return what was found, stored and refused."""
+    """Import ``paths``; return what was found, stored and refused.
+
+    ``names`` (company names by CIK, from SEC's ticker map) names the companies of filing
+    folders that come without a submissions JSON, whose listings carry no name.
+    """
     report = ImportReport()
-    target = _Target(state, store, frozenset(forms), report)
+    target = _Target(state, store, frozenset(forms), report, names or {})
     files = [file for path in paths for file in _walk(path)]
     meta = _read_submissions_json(files, report)
     folders: dict[str, _FolderFiling] = {}
@@ -226,9 +236,8 @@ def _import_folder(folder: _FolderFiling, meta: _Meta | None, target: _Target) -
         _fail(report, source, "filing date unknown: no submissions JSON and no index.json")
         return
     cik = normalize_cik(meta.cik if meta else folder.cik)
-    ref = FilingRef(
-        folder.accession, cik, form, meta.company_name if meta else "", filing_date, "import"
-    )
+    company_name = (meta.company_name if meta else "") or target.names.get(cik, "")
+    ref = FilingRef(folder.accession, cik, form, company_name, filing_date, "import")
     _store(
         ref,
         lambda: target.store.put_documents(ref.accession, documents),

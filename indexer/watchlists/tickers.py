@@ -20,7 +20,15 @@ from types import MappingProxyType
 
 from indexer.models import normalize_cik
 
-__all__ = ["TICKER_FILE", "TickerMap", "load_ticker_map", "parse_ticker_map", "ticker_map_path"]
+__all__ = [
+    "TICKER_FILE",
+    "TickerMap",
+    "load_company_names",
+    "load_ticker_map",
+    "parse_company_names",
+    "parse_ticker_map",
+    "ticker_map_path",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +59,20 @@ class TickerMap:
         return resolved, unresolved
 
 
-def parse_ticker_map(data: bytes | str) -> dict[str, str]:
-    """CIKs by ticker from the JSON of ``company_tickers.json``; raises ``ValueError``."""
+def _entries(data: bytes | str) -> list[object]:
+    """The entries of ``company_tickers.json`` (an object of objects); raises ``ValueError``."""
     try:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"not JSON: {exc}") from exc
     if not isinstance(document, dict):
         raise ValueError("the top level is not an object")
-    entries = document.values()
+    return list(document.values())
+
+
+def parse_ticker_map(data: bytes | str) -> dict[str, str]:
+    """CIKs by ticker from the JSON of ``company_tickers.json``; raises ``ValueError``."""
+    entries = _entries(data)
     ciks: dict[str, str] = {}
     for entry in entries:
         if not isinstance(entry, dict):
@@ -74,6 +87,32 @@ def parse_ticker_map(data: bytes | str) -> dict[str, str]:
     if entries and not ciks:
         raise ValueError("no entry has a ticker and a CIK")
     return ciks
+
+
+def parse_company_names(data: bytes | str) -> dict[str, str]:
+    """Company names (SEC's ``title``) by normalized CIK; raises ``ValueError``."""
+    names: dict[str, str] = {}
+    for entry in _entries(data):
+        if not isinstance(entry, dict):
+            continue
+        title, cik = entry.get("title"), entry.get("cik_str")
+        if not isinstance(title, str) or not title.strip() or cik is None:
+            continue
+        try:
+            names.setdefault(normalize_cik(cik), " ".join(title.split()))
+        except ValueError:
+            continue
+    return names
+
+
+def load_company_names(path: Path) -> dict[str, str]:
+    """Names by CIK from the map in ``path``; empty when it is missing or unreadable."""
+    try:
+        return parse_company_names(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        if path.exists():
+            logger.warning("ticker map %s is unusable (%s); no names from it", path, exc)
+        return {}
 
 
 def load_ticker_map(path: Path) -> TickerMap:

@@ -86,6 +86,9 @@ def site(
 ) -> Iterator[dict[str, Any]]:
     """Sample letters indexed under a fresh prefix and a running `corresp serve`."""
     data_dir = tmp_path_factory.mktemp("site")
+    # SEC's ticker map, as a crawl leaves it in the data folder: it names the imported companies.
+    tickers = "company_tickers.json"
+    shutil.copyfile(samples_dir / "json" / tickers, data_dir / tickers)
     prefix = f"browser-{os.getpid()}-"
     held = tmp_path_factory.mktemp("held")
     for tree in ("documents", "filing-index"):  # the letter, and its listing (filing date)
@@ -168,6 +171,7 @@ def test_search_a_phrase_open_its_thread_and_the_company(site: dict[str, Any], p
     page.wait_for_selector(".hit")
     marks = " ".join(page.locator(".hit mark").all_inner_texts())
     assert "China" in marks  # the phrase is highlighted in the snippets
+    assert "LAS VEGAS SANDS CORP" in page.locator(".hit").first.inner_text()
     _shot(page, "02-search-phrase")
 
     page.locator(".facet a[href*='form=UPLOAD'], a.facet[href*='form=UPLOAD']").first.click()
@@ -189,6 +193,7 @@ def test_search_a_phrase_open_its_thread_and_the_company(site: dict[str, Any], p
     page.wait_for_selector("a.thread-link")
     assert f"/company/{LVS}" in page.url or "/company/000" in page.url
     assert page.locator("a.thread-link").count() >= 1
+    assert "LAS VEGAS SANDS CORP" in page.locator("h1").inner_text()
     assert page.locator("svg").count() >= 1
     _shot(page, "05-company")
 

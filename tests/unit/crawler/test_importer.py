@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import sqlite3
 import tarfile
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pytest
 from crawler.importer import ImportReport, run_import
 from crawler.state import CrawlState
 from crawler.store import RawStore
+from indexer.watchlists.tickers import load_company_names
 
 pytestmark = pytest.mark.samples
 
@@ -273,4 +275,21 @@ def test_a_filing_folder_without_submissions_json_takes_its_form_from_the_access
     with closing(sqlite3.connect(ledger.path)) as db:
         assert db.execute("SELECT cik, form, filing_date FROM filings").fetchall() == [
             ("0001090872", "UPLOAD", "2016-09-14")
+        ]
+
+
+def test_a_filing_folder_without_submissions_json_is_named_from_the_ticker_map(
+    ledger: CrawlState, store: RawStore, samples_dir: Path, tmp_path: Path
+) -> None:
+    folder = "1300514/000000000022005802"
+    copy = tmp_path / "inbox"
+    shutil.copytree(samples_dir / "documents" / folder, copy / "documents" / folder)
+    shutil.copytree(samples_dir / "filing-index" / folder, copy / "filing-index" / folder)
+    names = load_company_names(samples_dir / "json" / "company_tickers.json")
+
+    run_import([copy], state=ledger, store=store, forms=LETTER_FORMS, names=names)
+
+    with closing(sqlite3.connect(ledger.path)) as db:
+        assert db.execute("SELECT cik, company_name FROM filings").fetchall() == [
+            ("0001300514", "LAS VEGAS SANDS CORP")
         ]

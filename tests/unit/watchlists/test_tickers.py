@@ -12,7 +12,13 @@ import pytest
 from crawler.client import MockTransport, make_client
 from crawler.ticker_map import TICKERS_PATH, TickerMapCrawler, refresh_ticker_map
 from indexer.settings import EdgarConfig, Settings
-from indexer.watchlists.tickers import load_ticker_map, parse_ticker_map, ticker_map_path
+from indexer.watchlists.tickers import (
+    load_company_names,
+    load_ticker_map,
+    parse_company_names,
+    parse_ticker_map,
+    ticker_map_path,
+)
 from tests.fake_edgar import EdgarApp, mock
 
 UA = "Corresp Tests tests@example.com"
@@ -97,3 +103,16 @@ def test_crawl_passes_refresh_the_map_first(samples_dir: Path, tmp_path: Path) -
     assert paths.count(TICKERS_PATH) == 1  # at most once a day
     assert len(paths) > 1  # and then the pass itself
     assert load_ticker_map(ticker_map_path(tmp_path)).available
+
+
+def test_company_names_by_cik_come_from_the_titles(tmp_path: Path) -> None:
+    assert parse_company_names(SAMPLE) == {
+        "0000320193": "Apple Inc.",
+        "0001300514": "LAS VEGAS SANDS CORP",
+    }
+    with pytest.raises(ValueError):
+        parse_company_names("[]")
+    assert load_company_names(tmp_path / "missing.json") == {}
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    assert load_company_names(broken) == {}
