@@ -2,7 +2,10 @@
 
 CSV has one header line and the kind's ``export_columns``; lists are joined with ``;``,
 booleans written ``true``/``false``, missing values left empty, and fields with commas,
-quotes or line breaks quoted (RFC 4180, via the ``csv`` module). JSON Lines has one object
+quotes or line breaks quoted (RFC 4180, via the ``csv`` module). A text cell that a
+spreadsheet would take for a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return; letters are written by outsiders) is prefixed with ``'`` so it is opened as
+text, never evaluated. JSON Lines has one object
 per line with the same fields, lists kept as lists.
 """
 
@@ -22,6 +25,7 @@ MEDIA_TYPES: Mapping[str, str] = {
     "jsonl": "application/x-ndjson; charset=utf-8",
 }
 ROWS_PER_CHUNK = 500
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_csv_value(value: Any) -> str:
@@ -31,6 +35,8 @@ def to_csv_value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return ";".join(to_csv_value(item) for item in value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return str(value)
 
 

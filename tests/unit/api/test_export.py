@@ -55,3 +55,13 @@ def test_chunks_hold_several_rows_and_nothing_is_lost() -> None:
     assert len(chunks) == 3
     assert "".join(chunks).splitlines() == ["accession", *(str(i) for i in range(1050))]
     assert list(export_chunks(("accession",), [], "jsonl")) == []
+
+
+def test_text_a_spreadsheet_would_evaluate_is_opened_as_text() -> None:
+    hostile = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+    assert [to_csv_value(v) for v in hostile] == ["'" + v for v in hostile]
+    assert to_csv_value(["=1", "a"]) == "'=1;a"
+    assert to_csv_value(-5) == "-5"  # numbers stay numbers
+    assert to_csv_value("001-32373") == "001-32373"
+    (chunk,) = export_chunks(("text",), [{"text": "=cmd|' /C calc'!A0"}], "csv")
+    assert chunk.splitlines()[1] == "'=cmd|' /C calc'!A0"
