@@ -22,7 +22,7 @@ from pathlib import Path
 
 from indexer.models import normalize_accession
 
-__all__ = ["RawStore", "StoredRaw", "is_plain_name"]
+__all__ = ["RawStore", "StoredRaw", "atomic_write", "is_plain_name"]
 
 _LEVEL = 6
 
@@ -68,7 +68,7 @@ class RawStore:
     def put_submission(self, accession: str, data: bytes) -> StoredRaw:
         """Store a full submission file atomically."""
         path = self.submission_path(accession)
-        _atomic_write(path, gzip.compress(data, compresslevel=_LEVEL, mtime=0))
+        atomic_write(path, gzip.compress(data, compresslevel=_LEVEL, mtime=0))
         return StoredRaw(self._relative(path), hashlib.sha256(data).hexdigest(), len(data))
 
     def put_documents(self, accession: str, documents: dict[str, bytes]) -> StoredRaw:
@@ -145,7 +145,8 @@ def _digest_folder(folder: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a synced temporary file: never half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:

@@ -17,8 +17,6 @@ ten minutes, does not).
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from typing import Any, Literal
 from crawler.client import EdgarClient
 from crawler.cycle import Crawler, CrawlReport
 from crawler.errors import CrawlerError
+from crawler.store import atomic_write
 from indexer.watchlists.tickers import parse_ticker_map, ticker_map_path
 
 __all__ = [
@@ -72,26 +71,12 @@ def refresh_ticker_map(
     try:
         fetched = client.get("www", TICKERS_PATH, cancelled=cancelled)
         tickers = parse_ticker_map(fetched.content)
-        _write_atomically(path, fetched.content)
+        atomic_write(path, fetched.content)
     except (CrawlerError, ValueError, OSError) as exc:
         logger.warning("ticker map not refreshed: %s", exc)
         return TickerRefresh("failed", detail=str(exc))
     logger.info("ticker map refreshed: %d tickers", len(tickers))
     return TickerRefresh("downloaded", tickers=len(tickers))
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class TickerMapCrawler(Crawler):

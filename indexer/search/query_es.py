@@ -57,33 +57,26 @@ class FieldMap:
 # Field names of the mappings in indexer/schema.py. The ``*.english`` sub-fields exist only
 # where the cluster has analysis-common; a missing field in a multi_match matches nothing
 # and fails nothing, so the same map serves both distributions.
-LETTER_FIELDS = FieldMap(
-    text_fields=("text", "text.english"),
-    prefixes={
-        "company": PrefixField("company", "text"),
-        "file": PrefixField("file_numbers", "keyword"),
-        "cik": PrefixField("ciks", "keyword"),
-        "form": PrefixField("form", "keyword"),
-        "type": PrefixField("letter_type", "keyword"),
-        "topic": PrefixField("topics", "keyword"),
-        "office": PrefixField("office", "keyword", case_insensitive=True),
-        "staff": PrefixField("staff_names", "text"),
-    },
-)
+_SHARED_PREFIXES: dict[str, PrefixField] = {
+    "company": PrefixField("company", "text"),
+    "file": PrefixField("file_numbers", "keyword"),
+    "cik": PrefixField("ciks", "keyword"),
+    "form": PrefixField("form", "keyword"),
+    "type": PrefixField("letter_type", "keyword"),
+    "topic": PrefixField("topics", "keyword"),
+    "office": PrefixField("office", "keyword", case_insensitive=True),
+    "staff": PrefixField("staff_names", "text"),
+}
+"""Prefixes that mean the same field on letters and on comments."""
+
+LETTER_FIELDS = FieldMap(text_fields=("text", "text.english"), prefixes=_SHARED_PREFIXES)
 """Letters: bare words search the letter text; ``heading:`` and ``response:`` (comment
 fields) search the letter text too."""
 
 COMMENT_FIELDS = FieldMap(
     text_fields=("heading", "text", "response", "text.english", "response.english"),
     prefixes={
-        "company": PrefixField("company", "text"),
-        "file": PrefixField("file_numbers", "keyword"),
-        "cik": PrefixField("ciks", "keyword"),
-        "form": PrefixField("form", "keyword"),
-        "type": PrefixField("letter_type", "keyword"),
-        "topic": PrefixField("topics", "keyword"),
-        "office": PrefixField("office", "keyword", case_insensitive=True),
-        "staff": PrefixField("staff_names", "text"),
+        **_SHARED_PREFIXES,
         "heading": PrefixField("heading", "text"),
         "response": PrefixField("response", "text"),
     },
