@@ -6,8 +6,11 @@ answers never leave the request budget unused while the throttle alone sets the 
 
 Per-filing problems (download errors, truncated or unparsable submissions, undecodable
 documents) are recorded and the pass goes on; a filing that keeps failing is parked. A
-repeated rate-limit block stops the pass. ``stop()`` (called on SIGTERM) lets every worker
-finish the filing in hand, starts nothing new, and leaves the ledger consistent.
+repeated rate-limit block ends the pass (the next one starts normally). A data directory
+that cannot be written (``StorageError``: disk full, read-only) ends the pass at once and is
+raised after the workers stop, with nothing recorded against any filing. ``stop()`` (called
+on SIGTERM) lets every worker finish the filing in hand, starts nothing new in this pass or
+any later one, and leaves the ledger consistent.
 """
 
 from __future__ import annotations
@@ -25,9 +28,16 @@ from typing import Protocol
 from crawler.client import EdgarClient, make_client
 from crawler.discovery import DAILY_CURSOR, Discovery, DiscoveryReport, eastern_today
 from crawler.download import download_filing
-from crawler.errors import CrawlAborted, DownloadError, ParseError, RateLimitedError
+from crawler.errors import (
+    CrawlAborted,
+    DownloadError,
+    ParseError,
+    RateLimitedError,
+    StorageError,
+)
 from crawler.state import CrawlState, PendingFiling
 from crawler.store import RawStore
+from indexer.errors import CorrespError
 from indexer.settings import Settings
 
 __all__ = ["CrawlReport", "Crawler", "FetchOutcome", "run_scheduled_job"]
@@ -117,11 +127,16 @@ class Crawler:
         self.state = CrawlState(data_dir / "crawl-state.sqlite3")
         self.store = RawStore(data_dir / "raw")
         self.store.remove_stale_temporaries()
-        self._stop = threading.Event()
+        self._shutdown = threading.Event()
+        """Set for good by ``stop()`` (SIGTERM): no pass starts anything after it."""
+        self._abort = threading.Event()
+        """Set for the current pass only (a repeated block, a storage error)."""
         self._stop_reason: str | None = None
+        self._abort_reason: str | None = None
+        self._storage_error: StorageError | None = None
         self._report_lock = threading.Lock()
         self.discovery = Discovery(
-            self.client, self.state, forms=self.forms, cancelled=self._stop.is_set
+            self.client, self.state, forms=self.forms, cancelled=self._halted
         )
 
     def close(self) -> None:
@@ -135,13 +150,22 @@ class Crawler:
         self.close()
 
     def stop(self, reason: str = "stop requested") -> None:
-        """Finish the filings in hand, start nothing new."""
+        """Finish the filings in hand, start nothing new, in this pass and any later one."""
         self._stop_reason = self._stop_reason or reason
-        self._stop.set()
+        self._shutdown.set()
+
+    def _abort_pass(self, reason: str) -> None:
+        """End the current pass like ``stop()``; the next pass starts afresh."""
+        with self._report_lock:
+            self._abort_reason = self._abort_reason or reason
+        self._abort.set()
+
+    def _halted(self) -> bool:
+        return self._shutdown.is_set() or self._abort.is_set()
 
     @property
     def stopping(self) -> bool:
-        return self._stop.is_set()
+        return self._halted()
 
     # -- passes ------------------------------------------------------------------------------
 
@@ -208,6 +232,9 @@ class Crawler:
         started = time.monotonic()
         requests_before = self.client.stats.requests
         report = CrawlReport()
+        self._abort.clear()
+        self._abort_reason = None
+        self._storage_error = None
         try:
             if discover is not None:
                 stored_before = self.state.stored_accessions()
@@ -219,9 +246,11 @@ class Crawler:
         except CrawlAborted as exc:
             report.stopped = exc.reason
         if self.stopping and report.stopped is None:
-            report.stopped = self._stop_reason
+            report.stopped = self._abort_reason or self._stop_reason
         report.requests = self.client.stats.requests - requests_before
         report.elapsed_seconds = round(time.monotonic() - started, 3)
+        if self._storage_error is not None:
+            raise self._storage_error
         return report
 
     def _download_due(
@@ -253,13 +282,17 @@ class Crawler:
         if self.stopping:
             return FetchOutcome.STOPPED
         try:
-            downloaded = download_filing(
-                self.client, self.store, filing, cancelled=self._stop.is_set
-            )
+            return self._fetch_and_record(filing, report)
+        except StorageError as exc:  # a filing stored but not recorded is adopted next pass
+            return self._storage_failed(exc)
+
+    def _fetch_and_record(self, filing: PendingFiling, report: CrawlReport) -> FetchOutcome:
+        try:
+            downloaded = download_filing(self.client, self.store, filing, cancelled=self._halted)
         except CrawlAborted:
             return FetchOutcome.STOPPED
         except RateLimitedError as exc:
-            self.stop(f"blocked by SEC repeatedly: {exc}")
+            self._abort_pass(f"blocked by SEC repeatedly: {exc}")
             return FetchOutcome.STOPPED
         except (DownloadError, ParseError) as exc:
             return self._record_failure(filing, str(exc), report)
@@ -282,6 +315,13 @@ class Crawler:
             else:
                 report.fetched += 1
         return FetchOutcome.ADOPTED if downloaded.adopted else FetchOutcome.FETCHED
+
+    def _storage_failed(self, error: StorageError) -> FetchOutcome:
+        """Stop the pass: nothing can be stored, and no filing is to blame."""
+        with self._report_lock:
+            self._storage_error = self._storage_error or error
+        self._abort_pass(f"storage error: {error}")
+        return FetchOutcome.STOPPED
 
     def _record_failure(
         self, filing: PendingFiling, reason: str, report: CrawlReport
@@ -309,6 +349,9 @@ def run_scheduled_job(name: str, job: Callable[[], CrawlReport]) -> CrawlReport 
     """
     try:
         report = job()
+    except CorrespError as exc:  # explained errors (a full disk, …): one line, no traceback
+        logger.error("scheduled job %s failed; it will run again on schedule: %s", name, exc)
+        return None
     except Exception:
         logger.exception("scheduled job %s failed; it will run again on schedule", name)
         return None

@@ -9,12 +9,15 @@
         ResponseTooLargeError(url, limit)    body exceeded the configured size limit
       ParseError(source, reason)             an EDGAR file is not in the expected shape
       UserAgentError(reason)                 the declared User-Agent is missing or invalid
+      StorageError(path, reason)             the data directory cannot be written: stop all
       CrawlAborted(reason)                   signal: end this cycle now
 
 httpx exceptions are translated in ``crawler/client.py`` only.
 """
 
 from __future__ import annotations
+
+import errno
 
 from indexer.errors import CorrespError
 
@@ -68,6 +71,41 @@ class ParseError(CrawlerError):
 
 class UserAgentError(CrawlerError):
     """The configured User-Agent does not satisfy SEC's fair-access rules."""
+
+
+class StorageError(CrawlerError):
+    """The raw store or the ledger cannot be written (disk full, read-only, no permission).
+
+    Not a fault of any filing: the pass stops at once, records nothing against the filing in
+    hand, and a later pass (once space or permissions are back) resumes where it stopped.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot write {self.path}: {reason}")
+
+    @classmethod
+    def from_os_error(cls, path: object, exc: OSError) -> StorageError:
+        """The error for a failed write, with what the errno means for the user."""
+        return cls.explained(path, exc.strerror or str(exc), exc.errno)
+
+    @classmethod
+    def explained(cls, path: object, reason: str, code: int | None) -> StorageError:
+        """The error with the hint for an errno (ENOSPC, EROFS, EACCES, …) appended."""
+        hint = _STORAGE_HINTS.get(code or 0)
+        return cls(path, f"{reason} ({hint})" if hint else reason)
+
+
+_WRITABLE = "make storage.data_dir writable by this user and run again"
+_STORAGE_HINTS = {
+    errno.ENOSPC: "the disk is full; free space under storage.data_dir and run again",
+    errno.EDQUOT: "the disk quota is used up; free space and run again",
+    errno.EROFS: "the file system is read-only; " + _WRITABLE,
+    errno.EACCES: "no permission; " + _WRITABLE,
+    errno.EPERM: "no permission; " + _WRITABLE,
+    errno.EIO: "a disk I/O error; check the device under storage.data_dir",
+}
 
 
 class CrawlAborted(CrawlerError):  # noqa: N818 - a control-flow signal, not an error

@@ -13,6 +13,7 @@ Filing statuses: ``pending`` (to download; ``next_attempt_at`` delays retries), 
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import threading
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from crawler.errors import StorageError
 from crawler.models import FilingRef
 
 __all__ = ["CrawlState", "DiscoveryCount", "PendingFiling", "StatusSummary", "StoredFiling"]
@@ -123,19 +125,24 @@ class CrawlState:
     """The ledger at ``path`` (created on first use)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+        except OSError as exc:
+            raise StorageError.from_os_error(path, exc) from exc
+        except sqlite3.Error as exc:
+            raise _storage_error(path, exc) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -143,15 +150,23 @@ class CrawlState:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write: everything inside commits together or not at all."""
+        """One atomic write: everything inside commits together or not at all.
+
+        A ledger that cannot be written (disk full, read-only, locked for too long) raises
+        ``StorageError``; the write is rolled back whole.
+        """
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._db
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(self.path, exc) from exc
 
     # -- discovery -------------------------------------------------------------------------
 
@@ -459,3 +474,13 @@ class CrawlState:
                 "SELECT accession FROM filings WHERE status IN ('fetched', 'ingested')"
             )
             return {row[0] for row in rows}
+
+
+def _storage_error(path: Path, exc: sqlite3.Error) -> StorageError:
+    """The ledger's SQLite error as a ``StorageError`` saying what to do."""
+    message = f"ledger: {exc}"
+    if "locked" in message:
+        return StorageError(path, f"{message} (is a second crawler using it?)")
+    if "readonly" in message or "unable to open" in message:
+        return StorageError(path, f"{message} (make storage.data_dir writable and run again)")
+    return StorageError.explained(path, message, errno.ENOSPC if "full" in message else None)

@@ -4,7 +4,9 @@ A filing is kept either as its full submission (``<accession>.txt.gz``) or, when
 was missing or too large, as the folder's documents (``<accession>/<name>.gz`` plus the
 ``index.json`` listing). Files are written to a temporary name, flushed to disk and renamed,
 so a file that exists is complete: a crash can leave a stray temporary file (ignored and
-cleaned), never a half-written filing. The SHA-256 recorded is that of the original bytes.
+cleaned), never a half-written filing. A write that fails (disk full, read-only, no
+permission) removes its temporary file and raises ``StorageError``. The SHA-256 recorded is
+that of the original bytes.
 
 Layout: ``<root>/<first 10 digits of the accession>/<2-digit year>/…``, which spreads the
 200,000+ SEC-generated accessions (all ``0000000000-YY-…``) over one folder per year.
@@ -20,6 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from crawler.errors import StorageError
 from indexer.models import normalize_accession
 
 __all__ = ["RawStore", "StoredRaw", "atomic_write", "is_plain_name"]
@@ -66,29 +69,24 @@ class RawStore:
         return None
 
     def put_submission(self, accession: str, data: bytes) -> StoredRaw:
-        """Store a full submission file atomically."""
+        """Store a full submission file atomically (``StorageError`` if it cannot be written)."""
         path = self.submission_path(accession)
-        atomic_write(path, gzip.compress(data, compresslevel=_LEVEL, mtime=0))
+        try:
+            atomic_write(path, gzip.compress(data, compresslevel=_LEVEL, mtime=0))
+        except OSError as exc:
+            raise StorageError.from_os_error(path, exc) from exc
         return StoredRaw(self._relative(path), hashlib.sha256(data).hexdigest(), len(data))
 
     def put_documents(self, accession: str, documents: dict[str, bytes]) -> StoredRaw:
         """Store a filing's documents (by file name) as one folder, atomically."""
+        for name in documents:
+            if not is_plain_name(name):
+                raise ValueError(f"unsafe document name {name!r}")
         folder = self.documents_path(accession)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
         try:
-            for name, data in sorted(documents.items()):
-                if not is_plain_name(name):
-                    raise ValueError(f"unsafe document name {name!r}")
-                (staging / f"{name}.gz").write_bytes(gzip.compress(data, _LEVEL, mtime=0))
-            _fsync_tree(staging)
-            if folder.exists():
-                shutil.rmtree(folder)
-            staging.rename(folder)
-            _fsync_dir(folder.parent)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
+            _write_folder(folder, documents)
+        except OSError as exc:
+            raise StorageError.from_os_error(folder, exc) from exc
         digest, size = _digest_folder(folder)
         return StoredRaw(self._relative(folder), digest, size)
 
@@ -111,13 +109,21 @@ class RawStore:
         return found
 
     def remove_stale_temporaries(self) -> int:
-        """Delete leftovers of writes interrupted by a crash; return how many."""
+        """Delete leftovers of writes interrupted by a crash; return how many.
+
+        A store that cannot be changed (read-only, no permission) raises ``StorageError``.
+        """
         removed = 0
         for path in self.root.glob("*/*/.tmp-*"):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+            try:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink(missing_ok=True)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StorageError.from_os_error(path, exc) from exc
             removed += 1
         return removed
 
@@ -128,6 +134,23 @@ class RawStore:
 def is_plain_name(name: str) -> bool:
     """Whether ``name`` is a bare file name (no folder part, not ``.`` or ``..``)."""
     return bool(name) and name not in (".", "..") and Path(name).name == name and "\\" not in name
+
+
+def _write_folder(folder: Path, documents: dict[str, bytes]) -> None:
+    """Write the documents into a synced staging folder, then rename it to ``folder``."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        for name, data in sorted(documents.items()):
+            (staging / f"{name}.gz").write_bytes(gzip.compress(data, _LEVEL, mtime=0))
+        _fsync_tree(staging)
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+        _fsync_dir(folder.parent)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _read_gz(path: Path) -> bytes:

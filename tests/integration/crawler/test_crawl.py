@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -12,9 +13,11 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 
+from crawler.cycle import Crawler
 from indexer.cli.main import cli
+from indexer.settings import Settings
 from tests.fake_edgar import FakeEdgar
-from tests.integration.crawler.conftest import crawler_env
+from tests.integration.crawler.conftest import USER_AGENT, crawler_env
 
 pytestmark = pytest.mark.samples
 
@@ -220,3 +223,29 @@ def _manifest_letters(samples_dir: Path) -> set[str]:
         if is_letter and is_filing and row["local_path"].startswith(("documents/", "submissions/")):
             expected.add(row["accession"])
     return expected
+
+
+def test_a_pass_ended_by_a_block_leaves_the_next_pass_working(
+    edgar: FakeEdgar, tmp_path: Path
+) -> None:
+    """In the daemon one Crawler runs every pass: a block must end one pass, not all."""
+    filings = edgar.synthetic_filings(5, date(2023, 1, 9), date(2023, 1, 9))
+    settings = Settings.model_validate(
+        {
+            "edgar": {
+                "user_agent": USER_AGENT,
+                "base_urls": dict.fromkeys(("www", "data", "efts"), edgar.base_url),
+                "block_cooldown_seconds": 0.2,
+            },
+            "storage": {"data_dir": str(tmp_path)},
+        }
+    )
+    edgar.inject(re.compile(r"\.txt$"), "status(429)", times=None)
+    with Crawler(settings) as crawler:
+        blocked = crawler.crawl(since=date(2023, 1, 9), until=date(2023, 1, 9))
+        assert blocked.stopped is not None and "blocked" in blocked.stopped
+        assert blocked.fetched == 0
+        edgar.fault_table.clear()
+        resumed = crawler.crawl(since=date(2023, 1, 9), until=date(2023, 1, 9))
+    assert resumed.stopped is None
+    assert resumed.fetched == len(filings)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gzip
 import hashlib
 from pathlib import Path
 
 import pytest
 
+from crawler.errors import StorageError
 from crawler.store import RawStore, StoredRaw
 
 UPLOAD = "0000000000-24-003505"
@@ -98,7 +100,7 @@ def test_unsafe_document_names_are_rejected_and_nothing_is_stored(
 
     assert store.find(UPLOAD) is None
     assert store.accessions() == set()
-    assert [p.name for p in store.documents_path(UPLOAD).parent.iterdir()] == []
+    assert not store.documents_path(UPLOAD).parent.exists()  # names are checked first
 
 
 def test_a_parent_directory_name_never_writes_outside_the_filing_folder(store: RawStore) -> None:
@@ -185,3 +187,27 @@ def test_an_invalid_accession_is_refused(store: RawStore) -> None:
     with pytest.raises(ValueError):
         store.put_submission("../../etc/passwd", b"x")
     assert not store.root.exists() or list(store.root.rglob("*")) == []
+
+
+def test_a_store_that_cannot_be_written_raises_a_storage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "raw"
+    blocker.write_text("a file where the store's folder should be")
+    store = RawStore(blocker)
+
+    with pytest.raises(StorageError, match=r"cannot write .*raw") as caught:
+        store.put_submission(UPLOAD, b"data")
+    assert caught.value.path.startswith(str(blocker))
+    with pytest.raises(StorageError):
+        store.put_documents(UPLOAD, {"a.htm": b"fine"})
+
+
+def test_storage_errors_say_what_to_do() -> None:
+    full = StorageError.from_os_error("/data/raw/x", OSError(errno.ENOSPC, "No space left"))
+    assert str(full) == (
+        "cannot write /data/raw/x: No space left "
+        "(the disk is full; free space under storage.data_dir and run again)"
+    )
+    read_only = StorageError.from_os_error("/data", OSError(errno.EROFS, "Read-only"))
+    assert "read-only; make storage.data_dir writable" in str(read_only)
+    other = StorageError.from_os_error("/data", OSError(errno.ENAMETOOLONG, "Name too long"))
+    assert str(other) == "cannot write /data: Name too long"
