@@ -3,8 +3,12 @@
 Jobs (each a 5-field cron expression, "" = off): daily indexes, the current-filings feed,
 submissions JSON of ``crawler.ciks``, and a slice of the backfill. Jobs run one at a time on
 a single worker thread (so two passes never download the same filing), a missed run is
-coalesced into one, and no job has two instances. On SIGTERM or SIGINT the running job
-finishes the filings in hand, the ledger is flushed and the process exits.
+coalesced into one, and no job has two instances. Each job indexes what it stored; when
+Elasticsearch is down, a one-off ``index_backlog`` job indexes the backlog again after
+``crawler.index_retry_seconds``, doubling the wait after each failure (``IndexRetry``), so an
+outage is caught up minutes after the node returns rather than at the next crawl. On SIGTERM
+or SIGINT the running job finishes the filings in hand, the ledger is flushed and the
+process exits.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -20,10 +25,16 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from crawler.cycle import Crawler, CrawlReport, run_scheduled_job
-from crawler.handoff import ingest_pending
+from crawler.handoff import HandoffReport, ingest_pending
 from indexer.settings import ScheduleConfig, Settings
 
-__all__ = ["BACKFILL_SLICE", "build_scheduler", "check_schedule", "run_schedule"]
+__all__ = [
+    "BACKFILL_SLICE",
+    "IndexRetry",
+    "build_scheduler",
+    "check_schedule",
+    "run_schedule",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +58,9 @@ def check_schedule(settings: Settings) -> list[tuple[str, str]]:
     return problems
 
 
-def _jobs(settings: Settings, crawler: Crawler) -> dict[str, Callable[[], CrawlReport]]:
+def _jobs(
+    settings: Settings, crawler: Crawler, retry: IndexRetry
+) -> dict[str, Callable[[], CrawlReport]]:
     ciks = settings.crawler.ciks
     passes: dict[str, Callable[[], CrawlReport]] = {
         "daily_index": crawler.crawl,
@@ -55,10 +68,12 @@ def _jobs(settings: Settings, crawler: Crawler) -> dict[str, Callable[[], CrawlR
         "submissions": lambda: crawler.crawl(ciks=ciks) if ciks else CrawlReport(),
         "backfill": lambda: crawler.backfill(limit=BACKFILL_SLICE),
     }
-    return {name: _then_index(crawler, run) for name, run in passes.items()}
+    return {name: _then_index(crawler, run, retry) for name, run in passes.items()}
 
 
-def _then_index(crawler: Crawler, run: Callable[[], CrawlReport]) -> Callable[[], CrawlReport]:
+def _then_index(
+    crawler: Crawler, run: Callable[[], CrawlReport], retry: IndexRetry
+) -> Callable[[], CrawlReport]:
     """A job that indexes what it stored (and anything left from an outage) after its pass."""
 
     def job() -> CrawlReport:
@@ -66,20 +81,71 @@ def _then_index(crawler: Crawler, run: Callable[[], CrawlReport]) -> Callable[[]
         handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
         report.indexed, report.awaiting_index = handoff.ingested, handoff.awaiting
         report.index_error = handoff.error
+        retry.after(handoff)
         return report
 
     return job
 
 
+class IndexRetry:
+    """Index the backlog again after Elasticsearch failed, with a doubling wait."""
+
+    JOB_ID = "index_backlog"
+    MAX_DELAY = 600.0
+
+    def __init__(self, scheduler: BackgroundScheduler, crawler: Crawler) -> None:
+        self.scheduler = scheduler
+        self.crawler = crawler
+        self.failures = 0
+
+    def delay(self) -> float:
+        """Seconds before the next attempt, after ``failures`` failed ones."""
+        first = self.crawler.settings.crawler.index_retry_seconds
+        return min(first * 2 ** max(self.failures - 1, 0), max(first, self.MAX_DELAY))
+
+    def after(self, handoff: HandoffReport) -> None:
+        """Schedule a retry if the ingest left filings behind because of an error."""
+        if not (handoff.error and handoff.awaiting):
+            self.failures = 0
+            return
+        self.failures += 1
+        wait = self.delay()
+        logger.warning(
+            "%d stored filing(s) not indexed (%s); indexing again in %.0f s",
+            handoff.awaiting,
+            handoff.error,
+            wait,
+        )
+        self.scheduler.add_job(
+            run_scheduled_job,
+            "date",
+            run_date=datetime.now(UTC) + timedelta(seconds=wait),
+            args=[self.JOB_ID, self.run],
+            id=self.JOB_ID,
+            name=self.JOB_ID,
+            replace_existing=True,
+        )
+
+    def run(self) -> CrawlReport:
+        """The retry job: index the backlog only (no request to EDGAR)."""
+        crawler = self.crawler
+        handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
+        self.after(handoff)
+        return CrawlReport(
+            indexed=handoff.ingested, awaiting_index=handoff.awaiting, index_error=handoff.error
+        )
+
+
 def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler:
-    """A scheduler with one job per non-empty cron expression."""
+    """A scheduler with one job per non-empty cron expression (and index retries)."""
     schedule: ScheduleConfig = settings.crawler.schedule
     scheduler = BackgroundScheduler(
         timezone=schedule.timezone,
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
-    for name, job in _jobs(settings, crawler).items():
+    retry = IndexRetry(scheduler, crawler)
+    for name, job in _jobs(settings, crawler, retry).items():
         expression = getattr(schedule, name)
         if expression:
             trigger = CronTrigger.from_crontab(expression, timezone=schedule.timezone)

@@ -192,6 +192,11 @@ class CrawlerConfig(_Section):
         300,
         description="Wait before retrying a failed filing; doubles after each failure.",
     )
+    index_retry_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        30,
+        description="In `corresp schedule`: wait before indexing again when Elasticsearch "
+        "failed; doubles after each further failure, up to 10 minutes.",
+    )
     ciks: list[str] = Field(
         [],
         description="Companies (CIKs) whose whole correspondence is refreshed from their "
@@ -357,6 +362,18 @@ class ApiConfig(_Section):
         description="Timeout of one Elasticsearch request made by the API (a slower answer "
         "is a 503).",
     )
+    search_timeout_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        5,
+        description="Longest time Elasticsearch spends on one search or statistics request "
+        "(an expensive search string); a search stopped there answers with what it found and "
+        "a warning that it is incomplete. Below request_timeout_seconds.",
+    )
+    max_url_bytes: Annotated[int, Field(ge=1024, le=1_000_000)] = Field(
+        8192, description="Longest request path plus query string; a longer one is a 414."
+    )
+    max_request_body_bytes: Annotated[int, Field(ge=1024, le=100_000_000)] = Field(
+        1_048_576, description="Largest request body (watchlist JSON, forms); larger is a 413."
+    )
     keys: list[SecretStr] = Field(
         [],
         description="API keys (secrets of at least 16 characters) that may create, change "
@@ -386,6 +403,11 @@ class ApiConfig(_Section):
             raise ValueError(
                 f"page_size_default ({self.page_size_default}) exceeds page_size_max "
                 f"({self.page_size_max})"
+            )
+        if self.search_timeout_seconds >= self.request_timeout_seconds:
+            raise ValueError(
+                f"search_timeout_seconds ({self.search_timeout_seconds:g}) must be below "
+                f"request_timeout_seconds ({self.request_timeout_seconds:g})"
             )
         if self.require_key_for_reads and not self.keys:
             raise ValueError("require_key_for_reads needs at least one entry in keys")

@@ -129,6 +129,11 @@ def es_prefix(es: Elasticsearch) -> Iterator[str]:
     """A unique index prefix for one test; its indices, aliases and templates are removed."""
     prefix = f"test-{uuid.uuid4().hex[:8]}-"
     yield prefix
+    remove_prefix(es, prefix)
+
+
+def remove_prefix(es: Elasticsearch, prefix: str) -> None:
+    """Delete every index (with its aliases) and index template named ``prefix*``."""
     names = list(es.indices.get(index=f"{prefix}*", expand_wildcards="all"))
     if names:
         es.indices.delete(index=",".join(names))
