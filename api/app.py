@@ -3,7 +3,8 @@
 The lifespan creates one synchronous Elasticsearch client (routes are plain ``def``, run in
 FastAPI's thread pool; the client is thread-safe) and closes it at shutdown. Nothing is read
 or connected at import time. Every error is answered in one JSON shape (``api/errors.py``);
-every request is counted and timed (``api/metrics.py``). The OpenAPI document is at
+every request is counted and timed (``api/metrics.py``); overlong URLs and oversize bodies
+are refused before any route (``api/limits.py``). The OpenAPI document is at
 ``/openapi.json``, interactive docs at ``/docs``.
 """
 
@@ -19,6 +20,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api.auth import install_access_control
 from api.errors import install_error_handlers
+from api.limits import RequestLimitsMiddleware
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
     comments,
@@ -56,6 +58,8 @@ ROUTERS = (
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "A parameter is malformed (named)."},
     404: {"model": ErrorResponse, "description": "No such letter, thread, company, comment."},
+    413: {"model": ErrorResponse, "description": "The body is over api.max_request_body_bytes."},
+    414: {"model": ErrorResponse, "description": "The URL is over api.max_url_bytes."},
     503: {"model": ErrorResponse, "description": "Elasticsearch unreachable or failing."},
 }
 _DESCRIPTION = """\
@@ -77,7 +81,9 @@ def create_app(settings: Settings) -> FastAPI:
             settings.elasticsearch, timeout_seconds=settings.api.request_timeout_seconds
         )
         targets = index_names(settings.elasticsearch.index_prefix).aliases
-        app.state.service = SearchService(es, targets)
+        app.state.service = SearchService(
+            es, targets, timeout_seconds=settings.api.search_timeout_seconds
+        )
         try:
             yield
         finally:
@@ -92,7 +98,17 @@ def create_app(settings: Settings) -> FastAPI:
     metrics = Metrics()
     app.state.settings = settings
     app.state.metrics = metrics
-    install_error_handlers(app, on_backend_error=lambda _exc: metrics.backend_errors.inc())
+    routers = (*ROUTERS, web.router, watch_routes.router)
+    install_error_handlers(
+        app,
+        on_backend_error=lambda _exc: metrics.backend_errors.inc(),
+        routes=[route for router in routers for route in router.routes],
+    )
+    app.add_middleware(
+        RequestLimitsMiddleware,  # api.max_url_bytes (414), api.max_request_body_bytes (413)
+        max_url_bytes=settings.api.max_url_bytes,
+        max_body_bytes=settings.api.max_request_body_bytes,
+    )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_access_control(app, settings.api)  # api.require_key_for_reads
     for router in ROUTERS:

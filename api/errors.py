@@ -15,7 +15,8 @@ Every error leaves the API in one JSON shape::
 ``install_error_handlers`` maps, besides ``ApiError``: request validation errors (FastAPI's
 422) to 400 naming the parameter; ``SearchBackendError`` (Elasticsearch unreachable or
 failing, translated in ``indexer.es_client``) to 503; Starlette's HTTP errors (unknown
-route, wrong method) to their status; anything else to a logged 500.
+route, wrong method: ``Allow`` lists every method of the path) to their status; anything
+else to a logged 500.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
 
 from indexer.errors import SearchBackendError
 
@@ -114,6 +116,21 @@ def _on_validation_error(_request: Request, exc: RequestValidationError) -> JSON
     return _answer(400, message, parameter=parameter)
 
 
+def _allowed_methods(request: Request, routes: Sequence[BaseRoute]) -> str | None:
+    """Every method some route offers at the request's path (``Allow`` of a 405).
+
+    Starlette names only the methods of the first route matching the path, while GET and POST
+    of one path are often two routes.
+    """
+    methods: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return ", ".join(sorted(methods)) or None
+
+
 def _on_http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
     response = _answer(exc.status_code, str(exc.detail))
     if exc.headers:
@@ -127,9 +144,21 @@ def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(
-    app: FastAPI, *, on_backend_error: Callable[[SearchBackendError], None] | None = None
+    app: FastAPI,
+    *,
+    on_backend_error: Callable[[SearchBackendError], None] | None = None,
+    routes: Sequence[BaseRoute] = (),
 ) -> None:
-    """Answer every error in the one JSON shape; ``on_backend_error`` sees each 503."""
+    """Answer every error in the one JSON shape; ``on_backend_error`` sees each 503.
+
+    ``routes`` (every route of the app) make the ``Allow`` header of a 405 complete.
+    """
+
+    def on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _on_http_error(request, exc)
+        if exc.status_code == 405 and (allowed := _allowed_methods(request, routes)):
+            response.headers["Allow"] = allowed
+        return response
 
     def on_backend(_request: Request, exc: SearchBackendError) -> JSONResponse:
         logger.warning("search backend error: %s", exc)
@@ -140,5 +169,5 @@ def install_error_handlers(
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(SearchBackendError, on_backend)
-    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, _on_unexpected_error)

@@ -9,6 +9,12 @@ reconnects by itself, so the service recovers as soon as the cluster does.
 ``scan`` walks every match with ``search_after`` in pages of ``SCAN_PAGE_SIZE``; exports do
 it inside a point in time, so rows written while a crawl is indexing still add up to the
 total counted at the start.
+
+Searches whose cost depends on the user's search string (``find``, and ``search`` with
+``limited=True``: statistics) run with Elasticsearch's own ``timeout`` of
+``timeout_seconds``: an expensive search string is stopped there and answered with what was
+found (``ResultPage.complete`` is false; ``stopped_warning`` says so to the user), instead of
+keeping the cluster busy for as long as it takes. Walks (exports) are never stopped early.
 """
 
 from __future__ import annotations
@@ -29,7 +35,14 @@ from indexer.search.paging import PageRequest, SortOrder, next_cursor
 from indexer.search.params import LetterFilters
 from indexer.search.query import ParsedQuery
 
-__all__ = ["SCAN_PAGE_SIZE", "ResultPage", "Scan", "SearchService", "scan_page"]
+__all__ = [
+    "SCAN_PAGE_SIZE",
+    "ResultPage",
+    "Scan",
+    "SearchService",
+    "scan_page",
+    "stopped_warning",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +59,43 @@ class ResultPage:
     facets: dict[str, list[dict[str, Any]]]
     next_cursor: str | None
     query: ParsedQuery
+    complete: bool = True
+    """False when the search was stopped at the time limit: total, facets, hits are partial."""
+
+
+def stopped_warning(timeout_seconds: float | None) -> str:
+    """What the user is told when a search was stopped at the time limit."""
+    limit = f" after {timeout_seconds:g} s" if timeout_seconds else ""
+    return (
+        f"the search was stopped{limit}: the total, counts and hits are incomplete "
+        "(use fewer phrases, prefix searches or common words)"
+    )
 
 
 class SearchService:
-    """Reads letters, comments and threads through the aliases in ``targets``."""
+    """Reads letters, comments and threads through the aliases in ``targets``.
 
-    def __init__(self, es: Elasticsearch, targets: Targets) -> None:
+    ``timeout_seconds`` (``api.search_timeout_seconds``) limits the searches whose cost
+    depends on a search string; ``None`` leaves them unlimited (the command line).
+    """
+
+    def __init__(
+        self, es: Elasticsearch, targets: Targets, *, timeout_seconds: float | None = None
+    ) -> None:
         self.es = es
         self.targets = targets
+        self.timeout_seconds = timeout_seconds
 
-    def search(self, index: str | None, body: dict[str, Any], *, action: str) -> dict[str, Any]:
-        """One search request (``index`` is None inside a point in time)."""
+    def search(
+        self, index: str | None, body: dict[str, Any], *, action: str, limited: bool = False
+    ) -> dict[str, Any]:
+        """One search request (``index`` is None inside a point in time).
+
+        ``limited``: stopped by Elasticsearch after ``timeout_seconds``; the caller checks
+        ``stopped_notes(response)`` and says that the answer is partial.
+        """
+        if limited and self.timeout_seconds is not None:
+            body = {**body, "timeout": f"{round(self.timeout_seconds * 1000)}ms"}
         with backend_errors(action):
             return dict(self.es.search(index=index, **body))
 
@@ -68,10 +107,18 @@ class SearchService:
             )
         return dict(response["_source"]) if response.get("found") else None
 
+    def stopped_notes(self, *responses: dict[str, Any]) -> list[str]:
+        """The warning for answers made of ``responses`` when one was stopped (else none)."""
+        if any(response.get("timed_out") for response in responses):
+            return [stopped_warning(self.timeout_seconds)]
+        return []
+
     def find(self, kind: SearchKind, filters: LetterFilters, page: PageRequest) -> ResultPage:
         """One page of ``kind`` matching ``filters``, with snippets, facets and next cursor."""
         parsed, body = build_search_body(kind, filters, page)
-        response = self.search(kind.index(self.targets), body, action=f"searching {kind.name}")
+        response = self.search(
+            kind.index(self.targets), body, action=f"searching {kind.name}", limited=True
+        )
         hits = response["hits"]["hits"]
         return ResultPage(
             total=int(response["hits"]["total"]["value"]),
@@ -79,6 +126,7 @@ class SearchService:
             facets=read_facets(response.get("aggregations") or {}, list(kind.facets)),
             next_cursor=next_cursor(page, hits),
             query=parsed,
+            complete=not response.get("timed_out"),
         )
 
     def export(self, kind: SearchKind, filters: LetterFilters, order: SortOrder) -> Scan:

@@ -13,7 +13,7 @@ select the reviews through the thread ids of the matching letters, at most
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from indexer.search.body import all_words, date_range, offices, search_query, terms
@@ -110,12 +110,17 @@ def _rounded(value: Any) -> float | None:
 
 
 def build_stats(
-    letters: Mapping[str, Any], threads: Mapping[str, Any], *, ids_truncated: bool
+    letters: Mapping[str, Any],
+    threads: Mapping[str, Any],
+    *,
+    ids_truncated: bool,
+    notes: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """The statistics answer; ``notes`` are further warnings (a search stopped early)."""
     aggs = letters.get("aggregations", {})
     closing = threads.get("aggregations", {})
     median = (closing.get("median", {}).get("values") or {}).get("50.0")
-    warnings = []
+    warnings = list(notes)
     if ids_truncated:
         warnings.append(
             f"days to close are measured over the {MAX_REVIEW_IDS:,} reviews with the most "

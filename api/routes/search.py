@@ -2,7 +2,8 @@
 
 Both answer a page of hits with snippets, facet counts over every match, the exact total and
 the cursor of the next page; what differs (index, fields, facets, tie-breaker) is described
-by the ``SearchKind`` in ``api/kinds.py``.
+by the ``SearchKind`` in ``api/kinds.py``. A search stopped at ``api.search_timeout_seconds``
+(an expensive search string) answers with what it found and says so in ``query.warnings``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep, SettingsDep, page_request
 from api.schemas import CommentHit, LetterHit, SearchResults
-from api.search import SearchService
+from api.search import SearchService, stopped_warning
 from indexer.search.body import query_info
 from indexer.search.kinds import COMMENTS, LETTERS, SearchKind
 from indexer.search.params import CommentSearchParams, LetterSearchParams
@@ -35,12 +36,15 @@ def run_search(
     order = kind.order(params.sort, has_query=bool(params.q.strip()))
     page = page_request(order, size=params.size, cursor=params.cursor, api=settings.api)
     result = service.find(kind, params, page)
+    query = query_info(result.query)
+    if not result.complete:
+        query["warnings"].append(stopped_warning(service.timeout_seconds))
     return {
         "total": result.total,
         "hits": result.hits,
         "facets": result.facets,
         "next_cursor": result.next_cursor,
-        "query": query_info(result.query),
+        "query": query,
     }
 
 

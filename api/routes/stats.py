@@ -26,7 +26,10 @@ router = APIRouter(tags=["stats"])
 def get_stats(params: Annotated[LetterFilters, Query()], service: ServiceDep) -> dict[str, Any]:
     """Statistics of the letters matching the same search string and filters as /search."""
     letters = service.search(
-        service.targets.letters, build_stats_letters_body(params), action="counting letters"
+        service.targets.letters,
+        build_stats_letters_body(params),
+        action="counting letters",
+        limited=True,
     )
     review_ids, truncated = read_review_ids(letters) if needs_review_ids(params) else (None, False)
     threads = service.search(
@@ -34,4 +37,6 @@ def get_stats(params: Annotated[LetterFilters, Query()], service: ServiceDep) ->
         build_stats_threads_body(params, review_ids=review_ids),
         action="measuring days to close",
     )
-    return build_stats(letters, threads, ids_truncated=truncated)
+    return build_stats(
+        letters, threads, ids_truncated=truncated, notes=service.stopped_notes(letters, threads)
+    )

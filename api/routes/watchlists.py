@@ -103,6 +103,8 @@ async def _payload(request: Request) -> WatchlistInput:
         data = await request.json()
     except ValueError:
         raise BadRequestError("the body is not valid JSON") from None
+    except RecursionError:  # e.g. 100,000 "[": the standard parser gives up on the depth
+        raise BadRequestError("the body is not valid JSON (nested too deeply)") from None
     return parse_watchlist_input(data)
 
 

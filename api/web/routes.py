@@ -192,7 +192,10 @@ def statistics_page(request: Request, service: ServiceDep, settings: SettingsDep
         {name: getattr(state.params, name) for name in LetterFilters.model_fields}
     )
     letters = service.search(
-        service.targets.letters, build_stats_letters_body(filters), action="counting letters"
+        service.targets.letters,
+        build_stats_letters_body(filters),
+        action="counting letters",
+        limited=True,
     )
     review_ids, truncated = read_review_ids(letters) if needs_review_ids(filters) else (None, False)
     threads_body = build_stats_threads_body(filters, review_ids=review_ids)
@@ -201,6 +204,8 @@ def statistics_page(request: Request, service: ServiceDep, settings: SettingsDep
         pages.statistics_threads_body(threads_body),
         action="measuring days to close",
     )
-    stats = build_stats(letters, threads, ids_truncated=truncated)
+    stats = build_stats(
+        letters, threads, ids_truncated=truncated, notes=service.stopped_notes(letters, threads)
+    )
     context = pages.statistics_context(state, stats, threads, settings=settings)
     return render(request, "statistics.html", context)

@@ -7,6 +7,8 @@ the way in: CIKs to ten digits, file numbers to EDGAR's form (``1-7933`` -> ``00
 forms and states to upper case, letter types and topics to lower snake case. Unknown
 parameters are errors (``extra="forbid"``), so a misspelled filter is a 400 naming it rather
 than a silently unfiltered answer. Reversed date ranges are errors naming the upper bound.
+A repeatable filter takes at most ``MAX_VALUES`` values, so no request (nor saved search)
+builds a query of thousands of clauses.
 
 Paging values that depend on configuration or on the sort order (``size``, ``cursor``) are
 checked where the request is resolved (``api/paging.py``).
@@ -35,6 +37,7 @@ from indexer.models import Cik, FileNumber, FormType
 from indexer.normalize.letter import LetterType
 
 __all__ = [
+    "MAX_VALUES",
     "CommentFilters",
     "CommentId",
     "CommentSearchParams",
@@ -48,9 +51,16 @@ __all__ = [
     "normalize_comment_id",
 ]
 
+MAX_VALUES = 100
+"""Values of one repeatable filter (``?cik=…&cik=…``); more is a 400 naming the filter."""
 SortName = Literal["relevance", "date", "date_asc"]
 ThreadStatus = Literal["open", "closed", "no_review", "response_only"]
 _SNAKE = re.compile(r"[\s\-]+")
+
+
+def _values(description: str) -> Any:
+    """A repeatable filter's field: a list, empty by default, of at most ``MAX_VALUES``."""
+    return Field([], max_length=MAX_VALUES, description=description)
 
 
 def _upper(value: Any) -> Any:
@@ -111,22 +121,18 @@ class LetterFilters(_Params):
         "word*, (groups), and prefixes company:, file:, cik:, form:, type:, topic:, office:, "
         "staff:. Malformed input is repaired, never rejected.",
     )
-    form: list[Form] = Field([], description="Letter form: UPLOAD, CORRESP or DRSLTR.")
-    letter_type: list[Kind] = Field(
-        [], description="Letter type, e.g. comment, review_complete, response."
-    )
-    cik: list[Cik] = Field([], description="Company CIK (any zero padding).")
+    form: list[Form] = _values("Letter form: UPLOAD, CORRESP or DRSLTR.")
+    letter_type: list[Kind] = _values("Letter type, e.g. comment, review_complete, response.")
+    cik: list[Cik] = _values("Company CIK (any zero padding).")
     company: Words | None = Field(None, description="Words of the company name (all must match).")
-    file_number: list[FileNumber] = Field(
-        [], description="SEC file number, any form: 1-7933 and 001-07933 are the same."
+    file_number: list[FileNumber] = _values(
+        "SEC file number, any form: 1-7933 and 001-07933 are the same."
     )
-    sic: list[Sic] = Field([], description="Standard Industrial Classification code.")
-    state: list[State] = Field([], description="State (or country code) of incorporation.")
-    office: list[Words] = Field(
-        [], description="Reviewing office, e.g. Technology (any case, exact name)."
-    )
-    staff: list[Words] = Field([], description="Words of a staff member's name.")
-    topic: list[Topic] = Field([], description="Comment topic id, e.g. non_gaap_measures.")
+    sic: list[Sic] = _values("Standard Industrial Classification code.")
+    state: list[State] = _values("State (or country code) of incorporation.")
+    office: list[Words] = _values("Reviewing office, e.g. Technology (any case, exact name).")
+    staff: list[Words] = _values("Words of a staff member's name.")
+    topic: list[Topic] = _values("Comment topic id, e.g. non_gaap_measures.")
     date_from: date | None = Field(None, description="Letter dated on or after (YYYY-MM-DD).")
     date_to: date | None = Field(None, description="Letter dated on or before (YYYY-MM-DD).")
     released_from: date | None = Field(None, description="Released by EDGAR on or after.")
@@ -184,15 +190,13 @@ class ExportParams(CommentFilters):
 class ThreadListParams(_Params):
     """``GET /threads``: reviews by company, file number, status, dates and size."""
 
-    cik: list[Cik] = Field([], description="Company CIK.")
-    file_number: list[FileNumber] = Field([], description="SEC file number, any form.")
-    status: list[ThreadStatus] = Field([], description="open, closed, no_review, response_only.")
+    cik: list[Cik] = _values("Company CIK.")
+    file_number: list[FileNumber] = _values("SEC file number, any form.")
+    status: list[ThreadStatus] = _values("open, closed, no_review, response_only.")
     opened_from: date | None = Field(None, description="Opened on or after (YYYY-MM-DD).")
     opened_to: date | None = Field(None, description="Opened on or before (YYYY-MM-DD).")
     min_rounds: int | None = Field(None, ge=0, le=1000, description="At least this many rounds.")
-    form_reviewed: list[ReviewedForm] = Field(
-        [], description="Form of a reviewed filing, e.g. 10-K."
-    )
+    form_reviewed: list[ReviewedForm] = _values("Form of a reviewed filing, e.g. 10-K.")
     company: Words | None = Field(None, description="Words of the company name.")
     size: int | None = Field(None, ge=1, description="Threads per page (default 20, at most 100).")
     cursor: str | None = Field(None, description="The next_cursor of the previous page.")
