@@ -1,7 +1,8 @@
 """A TCP relay on loopback that can be cut and restored, to take a node "down" and back.
 
 ``TcpRelay(host, port)`` listens on an ephemeral loopback port and forwards every
-connection to ``host:port``. ``stop()`` closes the listener and every relayed connection
+connection to ``host:port``; ``watch``, when set, sees every chunk a client sends (to react
+to a request while it is in flight). ``stop()`` closes the listener and every relayed connection
 (clients then see refused or reset connections, as with a stopped node); ``start()``
 listens again on the same port.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 from types import TracebackType
 
 __all__ = ["TcpRelay"]
@@ -24,6 +26,7 @@ class TcpRelay:
         self._open: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self.watch: Callable[[bytes], None] | None = None
 
     @property
     def url(self) -> str:
@@ -70,12 +73,14 @@ class TcpRelay:
             upstream.settimeout(None)
             with self._lock:
                 self._open |= {client, upstream}
-            self._spawn(self._pump, client, upstream)
-            self._spawn(self._pump, upstream, client)
+            self._spawn(self._pump, client, upstream, True)
+            self._spawn(self._pump, upstream, client, False)
 
-    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pump(self, source: socket.socket, sink: socket.socket, from_client: bool) -> None:
         try:
             while data := source.recv(65536):
+                if from_client and (watch := self.watch) is not None:
+                    watch(data)
                 sink.sendall(data)
         except OSError:
             pass
