@@ -1,5 +1,5 @@
 # Two commands for a newcomer: `make run` (the main job) and `make test` (the whole suite).
-.PHONY: install run test lint lock clean
+.PHONY: install run test reliability lint lock clean
 
 install:
 	@scripts/bootstrap.sh
@@ -9,6 +9,10 @@ run: install
 
 test: install
 	@scripts/test.sh
+
+# The reliability and security suite with its long runs (about 15 minutes); prints the report.
+reliability: install
+	@scripts/reliability.sh
 
 lint: install
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
