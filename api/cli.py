@@ -1,15 +1,16 @@
 """``corresp serve``, ``corresp search`` and ``corresp export``.
 
-``serve`` runs the REST API with uvicorn. ``search`` and ``export`` call the same
-``SearchService`` as the API, in-process (no HTTP), with the same parameter models, so a
-filter means the same thing everywhere; a malformed option is a usage error naming it
-(exit status 2), an unreachable cluster a one-line error (exit status 1). All three honour
-the global ``--config``.
+``serve`` runs the REST API with uvicorn (``--workers N``: N processes on one port).
+``search`` and ``export`` call the same ``SearchService`` as the API, in-process (no HTTP),
+with the same parameter models, so a filter means the same thing everywhere; a malformed
+option is a usage error naming it (exit status 2), an unreachable cluster a one-line error
+(exit status 1). All three honour the global ``--config``.
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 
 import click
 import uvicorn
+from fastapi import FastAPI
 from pydantic import ValidationError
 from rich.text import Text
 
@@ -28,6 +30,7 @@ from api.export import export_chunks
 from api.search import SearchService
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, out, report
+from indexer.config_file import CONFIG_ENV, load_settings
 from indexer.es_client import make_es_client
 from indexer.lifecycle import index_names
 from indexer.search.body import query_info
@@ -36,24 +39,50 @@ from indexer.search.paging import PageRequest
 from indexer.search.params import CommentFilters, LetterFilters
 from indexer.settings import Settings
 
-__all__ = ["export", "search", "serve"]
+__all__ = ["export", "load_app", "search", "serve"]
 
 _MARK = re.compile(r"(<mark>.*?</mark>)", re.S)
+
+KEEP_ALIVE_SECONDS = 75
+"""How long an idle client connection is kept open. Longer than the idle expiry of common
+clients and proxies (httpx 5 s, nginx upstream and AWS load balancers 60 s), so the client
+always closes first: with uvicorn's default of 5 s, a client reusing a connection idle for
+about 5 s raced the server's close and lost that request (bench/load_bench.py)."""
 
 
 @click.command("serve")
 @click.option("--host", help="Interface to listen on (default: api.host).")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port (default: api.port).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes sharing the port. More than one uses more cores under load "
+    "(each process has its own Elasticsearch connections and its own /metrics counters).",
+)
 @pass_cli
-def serve(ctx: CliContext, host: str | None, port: int | None) -> None:
+def serve(ctx: CliContext, host: str | None, port: int | None, workers: int) -> None:
     """Serve the REST API (OpenAPI at /openapi.json, docs at /docs)."""
     settings = ctx.settings
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.api.host,
-        port=port or settings.api.port,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "host": host or settings.api.host,
+        "port": port or settings.api.port,
+        "log_level": "info",
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Worker processes build the app themselves from the same file and environment.
+    if ctx.loaded.path is not None:
+        os.environ[CONFIG_ENV] = str(ctx.loaded.path.resolve())
+    uvicorn.run(f"{__name__}:load_app", factory=True, workers=workers, **options)
+
+
+def load_app() -> FastAPI:
+    """The API for the configuration named by the environment (called in each worker)."""
+    return create_app(load_settings().settings)
 
 
 def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -13,69 +13,17 @@ past 10,000 hits and checks that no hit comes twice.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from bench.api_server import running_api
+from bench.query_mix import search_mix
+
 TARGET_P95_MS = {1: 50.0, 8: 150.0}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _mix(client: httpx.Client, rng: random.Random) -> list[tuple[str, dict[str, str]]]:
-    """The query mix, with real values (thread ids, file numbers) taken from the index."""
-    sample = client.get("/search", params={"q": '"we note your response"', "size": "50"}).json()
-    hits = sample["hits"]
-    threads = [hit["thread_id"] for hit in hits if hit.get("thread_id")]
-    numbers = [n for hit in hits for n in hit.get("file_numbers", [])]
-    mix: list[tuple[str, dict[str, str]]] = [
-        ("/search", {"q": '"non-GAAP financial measures"'}),
-        (
-            "/search",
-            {
-                "q": '"revenue recognition" AND (principal OR agent) -goodwill',
-                "form": "UPLOAD",
-                "date_from": "2012-01-01",
-            },
-        ),
-        ("/search", {"q": "segment reporting", "sort": "date"}),
-        (
-            "/search",
-            {
-                "q": "cybersecurity incident",
-                "letter_type": "comment",
-                "released_from": "2010-01-01",
-            },
-        ),
-        ("/comments/search", {"q": '"critical accounting estimates"'}),
-        ("/comments/search", {"q": "impairment goodwill", "has_response": "true"}),
-        ("/search", {"file_number": rng.choice(numbers)} if numbers else {"q": "liquidity"}),
-        ("/threads", {"status": "closed", "min_rounds": "2"}),
-    ]
-    for thread_id in threads[:5]:
-        mix.append((f"/threads/{thread_id}", {}))
-    deep = client.get("/search", params={"q": "comment", "size": "100"}).json()
-    cursor = deep.get("next_cursor")
-    for _ in range(20):  # a cursor several pages deep
-        if not cursor:
-            break
-        cursor = client.get(
-            "/search", params={"q": "comment", "size": "100", "cursor": cursor}
-        ).json()["next_cursor"]
-    if cursor:
-        mix.append(("/search", {"q": "comment", "size": "100", "cursor": cursor}))
-    return mix
 
 
 def _measure(
@@ -123,28 +71,10 @@ def main() -> int:
     parser.add_argument("--prefix", default="scale-")
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
-    port = _free_port()
-    env = os.environ | {"CORRESP__ELASTICSEARCH__INDEX_PREFIX": args.prefix}
-    env.setdefault("CORRESP__ELASTICSEARCH__URL", os.environ.get("ELASTICSEARCH_URL", ""))
-    if not env["CORRESP__ELASTICSEARCH__URL"]:
-        env.pop("CORRESP__ELASTICSEARCH__URL")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
+    with running_api(args.prefix) as base:
         with httpx.Client(base_url=base, timeout=30) as client:
-            for _ in range(100):
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
             total = client.get("/search").json()["total"]
-            mix = _mix(client, random.Random(3))
+            mix = [(item.path, item.params) for item in search_mix(client, random.Random(3))]
             walked, duplicates = _walk_past_10000(client)
         print(
             f"API benchmark on {total:,} letters (prefix {args.prefix!r}), {len(mix)} request "
@@ -170,9 +100,6 @@ def main() -> int:
         )
         ok &= walked > 10_000 and duplicates == 0
         return 0 if ok else 1
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
