@@ -5,7 +5,10 @@ and is classified by status *and* body (SEC answers 403 both for "not there" and
 blocked"). Retries follow ``RetryPolicy``; a block page or 429 silences every host for the
 cool-down and the request is then tried again, up to a bound. Bodies are size- and
 time-limited. Only paths below the configured base URLs are ever fetched, so nothing read
-from a filing or an index can send the crawler to another host.
+from a filing or an index can send the crawler to another host: callers pass a host name and
+a path, the joined URL must have the scheme, host and port of a configured base URL (checked
+again for every request the HTTP client sends), and redirects are never followed (a 3xx is a
+failure naming its target).
 
 This module is the seam to httpx: its exceptions are translated here and nowhere else.
 """
@@ -28,6 +31,7 @@ from crawler.errors import (
     CrawlAborted,
     DownloadError,
     EdgarNotFoundError,
+    ForeignUrlError,
     RateLimitedError,
     ResponseTooLargeError,
     UserAgentError,
@@ -127,6 +131,7 @@ class EdgarClient:
             "data": cfg.base_urls.data,
             "efts": cfg.base_urls.efts,
         }
+        self._allowed = frozenset(_url_parts(httpx.URL(base)) for base in self._bases.values())
         self._http = httpx.Client(
             headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_seconds),
@@ -136,7 +141,12 @@ class EdgarClient:
             follow_redirects=False,
             transport=transport,
             # The throttle spaces turns by when requests really leave, not when granted.
-            event_hooks={"request": [lambda _request: throttle.record_start()]},
+            event_hooks={
+                "request": [
+                    lambda request: self.check_url(str(request.url)),
+                    lambda _request: throttle.record_start(),
+                ]
+            },
         )
 
     def close(self) -> None:
@@ -149,10 +159,30 @@ class EdgarClient:
         self.close()
 
     def url(self, host: Host, path: str) -> str:
-        """The absolute URL of ``path`` on ``host``; refuses anything but a plain path."""
-        if not path.startswith("/") or path.startswith("//") or "://" in path:
-            raise DownloadError(path, "refusing a path that is not below a configured base URL")
-        return self._bases[host] + path
+        """The absolute URL of ``path`` on ``host``; ``ForeignUrlError`` for anything else."""
+        if not path.startswith("/") or path.startswith("//") or "://" in path or "\\" in path:
+            raise ForeignUrlError(path, "not a plain path")
+        url = self._bases[host] + path
+        self.check_url(url)
+        return url
+
+    def check_url(self, url: str) -> None:
+        """Raise ``ForeignUrlError`` unless ``url`` lies below a configured base URL.
+
+        Below means the same scheme, host and port (default ports filled in) and a path
+        inside the base URL's path, after dot segments are resolved. Every request the HTTP
+        client sends passes here, so no caller can reach another host.
+        """
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as exc:
+            raise ForeignUrlError(url, f"not a valid URL ({exc})") from exc
+        scheme, host, port, path = _url_parts(parsed)
+        bases = [base for base in self._allowed if base[:3] == (scheme, host, port)]
+        if not bases:
+            raise ForeignUrlError(url, f"{scheme}://{host}:{port} is not an EDGAR host")
+        if not any(path.startswith(base_path.rstrip("/") + "/") for *_, base_path in bases):
+            raise ForeignUrlError(url, f"path {path} is outside the base URL's path")
 
     def get(
         self,
@@ -219,6 +249,10 @@ class EdgarClient:
                 if status == 304:
                     result = self._result(url, response, b"", attempt)
                     return _Attempt(Outcome.NOT_MODIFIED, "304", status, result)
+                if 300 <= status < 400:
+                    target = response.headers.get("location", "")
+                    detail = f"HTTP {status}: redirect to {target!r} not followed"
+                    return _Attempt(Outcome.CLIENT_ERROR, detail, status)
                 body = self._read_limited(response, url, 1 << 20, truncate=True)
                 tried = self._classify(status, body, response.headers.get("content-type"))
                 retry_after = _retry_after_seconds(response.headers.get("retry-after"))
@@ -318,6 +352,12 @@ class EdgarClient:
             self._sleep(step)
             remaining -= step
         return True
+
+
+def _url_parts(url: httpx.URL) -> tuple[str, str, int, str]:
+    """Scheme, host, port (the scheme's default when absent) and path of ``url``."""
+    port = url.port or {"http": 80, "https": 443}.get(url.scheme, 0)
+    return url.scheme, url.host, port, url.path or "/"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

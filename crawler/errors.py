@@ -7,6 +7,7 @@
         EdgarNotFoundError(url)              S3 AccessDenied/NoSuchKey body: object absent
         RateLimitedError(url, host)          SEC block page or 429: stop all traffic
         ResponseTooLargeError(url, limit)    body exceeded the configured size limit
+        ForeignUrlError(url)                 not below a configured EDGAR base URL: never sent
       ParseError(source, reason)             an EDGAR file is not in the expected shape
       UserAgentError(reason)                 the declared User-Agent is missing or invalid
       StorageError(path, reason)             the data directory cannot be written: stop all
@@ -58,6 +59,15 @@ class ResponseTooLargeError(DownloadError):
     def __init__(self, url: str, *, limit: int) -> None:
         self.limit = limit
         super().__init__(url, f"response larger than {limit} bytes")
+
+
+class ForeignUrlError(DownloadError):
+    """A URL outside the configured EDGAR base URLs (``edgar.base_urls``): never fetched."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(
+            url, f"refused, not below a configured EDGAR base URL: {reason}", attempts=0
+        )
 
 
 class ParseError(CrawlerError):

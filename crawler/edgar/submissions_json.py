@@ -5,12 +5,14 @@ dict of parallel arrays, and ``filings.files``, the names of older pages) and th
 ``CIK##########-submissions-NNN.json``, which are bare column dicts without company fields.
 Keys are read by name and missing ones tolerated: the 2023 format lacks ``core_type`` and
 ``ownerOrg`` and writes the CIK unpadded. A row that cannot be read (columns of unequal
-length, a bad accession or date) is reported as a ``BadLine``, never raised.
+length, a bad accession or date) is reported as a ``BadLine``, never raised; so is an
+older-page name that is not a plain file name (a URL of another host, a path).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +27,8 @@ SUBMISSIONS_SOURCE = "submissions"
 """``FilingRef.source`` of rows read from submissions JSON."""
 
 _ROW_COLUMNS = ("accessionNumber", "filingDate", "form")
+_PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.json")
+"""An older page's name, like ``CIK0000320193-submissions-001.json``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,8 @@ class SubmissionsPage:
     """Every top-level field except ``filings`` (``sic``, ``ownerOrg``, ``formerNames`` ...),
     under SEC's own key names; empty for an older page."""
     bad_rows: list[BadLine]
-    """Rows that could not be read; ``line_no`` is the 1-based row number in the arrays."""
+    """Rows that could not be read (``line_no``: 1-based row number in the arrays) and
+    unusable older-page names (``line_no``: 1-based position in ``filings.files``)."""
 
 
 def parse_submissions_json(
@@ -68,14 +73,10 @@ def parse_submissions_json(
     if "filings" in document:
         filings = document["filings"] if isinstance(document["filings"], dict) else {}
         columns = filings.get("recent", {})
-        older_pages = [
-            str(page["name"])
-            for page in filings.get("files", [])
-            if isinstance(page, dict) and page.get("name")
-        ]
+        older_pages, bad_pages = _older_pages(filings.get("files", []))
         company = {key: value for key, value in document.items() if key != "filings"}
     elif "accessionNumber" in document:
-        columns, older_pages, company = document, [], {}
+        columns, older_pages, bad_pages, company = document, [], [], {}
     else:
         raise ParseError(source, "neither filings.recent nor accessionNumber: not submissions JSON")
     if not isinstance(columns, dict):
@@ -92,8 +93,25 @@ def parse_submissions_json(
         refs=refs,
         older_pages=older_pages,
         company=company,
-        bad_rows=bad_rows,
+        bad_rows=bad_pages + bad_rows,
     )
+
+
+def _older_pages(files: object) -> tuple[list[str], list[BadLine]]:
+    """The older pages' file names; a name that is not a plain ``.json`` file name (a URL,
+    a path, ``..``) is a ``BadLine`` and never fetched, so data cannot point elsewhere."""
+    names: list[str] = []
+    bad: list[BadLine] = []
+    for position, page in enumerate(files if isinstance(files, list) else []):
+        if not isinstance(page, dict) or not page.get("name"):
+            continue
+        name = str(page["name"])
+        if _PAGE_NAME.fullmatch(name):
+            names.append(name)
+        else:
+            reason = f"filings.files name {name!r} is not a file name on data.sec.gov: not fetched"
+            bad.append(BadLine(line_no=position + 1, line=json.dumps(page), reason=reason))
+    return names, bad
 
 
 def _company_cik(value: object, source: str) -> str:
