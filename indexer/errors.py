@@ -13,15 +13,34 @@
 
 Third-party exceptions are translated into these at their seam (``indexer/es_client.py`` for
 Elasticsearch); code above a seam never catches a library's exception type.
+
+A message never shows credentials: user information in any URL it quotes (a cluster URL
+``http://user:password@host``, a mistyped one in a configuration error) is masked here, once
+for every error, so neither the terminal, a log nor the crawl ledger receives it.
 """
 
 from __future__ import annotations
+
+import re
+
+REDACTED = "**********"
+# Up to the last "@" before a space: a password may itself hold "@" or "/" (unencoded); an
+# "@" later in the same URL masks more than needed, which is the safe side.
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[A-Za-z][A-Za-z0-9+.-]*://)\S+@")
+
+
+def redact_credentials(text: str) -> str:
+    """``text`` with the ``user:password@`` part of every URL in it masked."""
+    return _URL_USERINFO.sub(lambda match: f"{match['scheme']}{REDACTED}@", text)
 
 
 class CorrespError(Exception):
     """Base of every error the command line reports as a message (never a traceback)."""
 
     exit_code = 1
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(redact_credentials(a) if isinstance(a, str) else a for a in args))
 
 
 class ConfigError(CorrespError):
@@ -30,10 +49,10 @@ class ConfigError(CorrespError):
     exit_code = 2
 
     def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source = source
-        self.problems = problems
-        lines = "; ".join(f"{key}: {message}" for key, message in problems)
-        super().__init__(f"{source}: {lines}")
+        self.source = redact_credentials(source)
+        self.problems = [(key, redact_credentials(message)) for key, message in problems]
+        lines = "; ".join(f"{key}: {message}" for key, message in self.problems)
+        super().__init__(f"{self.source}: {lines}")
 
 
 class IndexerError(CorrespError):

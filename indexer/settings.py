@@ -338,6 +338,13 @@ class ElasticsearchConfig(_Section):
             )
         return value
 
+    @model_validator(mode="after")
+    def _one_credential(self) -> ElasticsearchConfig:
+        # The client accepts one kind of credentials; naming both was a traceback at start.
+        if self.api_key.get_secret_value() and self.username:
+            raise ValueError("set either api_key or username and password, not both")
+        return self
+
     def effective_url(self) -> str:
         """The configured URL, or the managed local node's when none is configured."""
         return self.url or f"http://127.0.0.1:{self.managed.http_port}"
