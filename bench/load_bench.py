@@ -14,10 +14,13 @@ reuse it after 4.8-5.2 s idle, as browsers and proxies do; none of those request
 (with uvicorn's default 5 s keep-alive, several in a hundred did).
 
 The generator shares the machine with Elasticsearch and the server, so the figures are those
-of the whole stack on this host, not of the API alone.
+of the whole stack on this host, not of the API alone. On the 2-core development machine
+Elasticsearch is the limit (about 17 ms of its CPU per request against 3.6 ms in the API
+server), so a second server worker (``--workers 2``) changed nothing measurable there; it
+helps where the cluster runs elsewhere and one server process reaches a core.
 
     .venv/bin/python -m bench.load_bench [--prefix scale-] [--seconds 60] [--concurrency 32]
-        [--workers 2] [--idle-probes 16] [--json]
+        [--workers 1] [--idle-probes 16] [--json]
 """
 
 from __future__ import annotations
@@ -275,7 +278,9 @@ def main() -> int:
     parser.add_argument("--prefix", default="scale-", help="Index prefix of the corpus.")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes.")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="Server processes (corresp serve --workers)."
+    )
     parser.add_argument(
         "--idle-probes", type=int, default=16, help="Clients reusing ~5 s idle connections."
     )
