@@ -4,7 +4,8 @@ The lifespan creates one synchronous Elasticsearch client (routes are plain ``de
 FastAPI's thread pool; the client is thread-safe) and closes it at shutdown. Nothing is read
 or connected at import time. Every error is answered in one JSON shape (``api/errors.py``);
 every request is counted and timed (``api/metrics.py``); overlong URLs and oversize bodies
-are refused before any route (``api/limits.py``). The OpenAPI document is at
+are refused before any route (``api/limits.py``); every answer carries ``nosniff`` and
+no-framing headers and none for CORS (``api/headers.py``). The OpenAPI document is at
 ``/openapi.json``, interactive docs at ``/docs``.
 """
 
@@ -20,6 +21,7 @@ from fastapi.openapi.utils import get_openapi
 
 from api.auth import install_access_control
 from api.errors import install_error_handlers
+from api.headers import base_headers
 from api.limits import RequestLimitsMiddleware
 from api.metrics import Metrics, MetricsMiddleware
 from api.routes import (
@@ -111,6 +113,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_access_control(app, settings.api)  # api.require_key_for_reads
+    app.add_middleware(base_headers)  # nosniff, no framing, on every answer
     for router in ROUTERS:
         app.include_router(router, responses=_ERRORS)
     app.include_router(web.router)  # the HTML pages (/, /letter/…, /thread/…, /company/…)

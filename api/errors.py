@@ -16,7 +16,7 @@ Every error leaves the API in one JSON shape::
 422) to 400 naming the parameter; ``SearchBackendError`` (Elasticsearch unreachable or
 failing, translated in ``indexer.es_client``) to 503; Starlette's HTTP errors (unknown
 route, wrong method: ``Allow`` lists every method of the path) to their status; anything
-else to a logged 500.
+else to a logged 500 (``UnexpectedErrorMiddleware``: the exception ends there).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from indexer.errors import SearchBackendError
 
@@ -38,6 +39,7 @@ __all__ = [
     "BadRequestError",
     "NotFoundError",
     "UnavailableError",
+    "UnexpectedErrorMiddleware",
     "error_body",
     "install_error_handlers",
 ]
@@ -143,6 +145,37 @@ def _on_unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return _answer(500, "internal error; it has been logged")
 
 
+class UnexpectedErrorMiddleware:
+    """Answers an exception no handler took with the logged 500, and ends it there.
+
+    Starlette's outermost ``ServerErrorMiddleware`` answers it too, but then raises it on to
+    the server, which logs it a second time and drops the connection, sometimes before the
+    client has read the answer. Innermost, this also lets the metrics count the 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            if started:
+                raise
+            response = _on_unexpected_error(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
 def install_error_handlers(
     app: FastAPI,
     *,
@@ -170,4 +203,5 @@ def install_error_handlers(
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(SearchBackendError, on_backend)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, _on_unexpected_error)
+    app.add_exception_handler(Exception, _on_unexpected_error)  # outside the middleware
+    app.add_middleware(UnexpectedErrorMiddleware)

@@ -8,8 +8,10 @@ refused request is parsed. The URL (path plus query string, as sent) must fit in
 (``BodyTooLargeError`` from the route's read of the body, answered by ``api/errors.py``).
 Both answers are in the API's one JSON error shape.
 
-A server in front has its own limits too: uvicorn (h11) refuses a request line and headers
-above 16 KiB with a plain 400 before the app sees it.
+The answer keeps the connection open: uvicorn then reads and discards the rest of the body
+(closing at once would reset the connection with the body unread, and the client could lose
+the answer). A server in front has its own limits too: uvicorn (h11) refuses a request line
+and headers above 16 KiB with a plain 400 before the app sees it.
 """
 
 from __future__ import annotations
@@ -91,7 +93,6 @@ async def _refuse(send: Send, status: int, message: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode("ascii")),
-                (b"connection", b"close"),
             ],
         }
     )

@@ -11,6 +11,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -35,6 +36,7 @@ _URL = re.compile(r"^https?://[^\s/]+(?::\d+)?(?:/[^\s]*)?$")
 _HEAP = re.compile(r"^\d+[mg]$")
 _VERSION_SPEC = re.compile(r"^\d+\.\d+(?:\.\d+)?$")
 _MIN_API_KEY_CHARS = 16
+_MASK = "**********"  # as pydantic shows a SecretStr
 
 
 def user_agent_problem(value: str) -> str | None:
@@ -60,6 +62,15 @@ def user_agent_problem(value: str) -> str | None:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def redact_url(url: str) -> str:
+    """``url`` with any user information (``user:password@``) masked, to print or log."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{_MASK}@{host}"))
 
 
 def _check_url(value: str) -> str:
@@ -348,6 +359,10 @@ class ElasticsearchConfig(_Section):
     def effective_url(self) -> str:
         """The configured URL, or the managed local node's when none is configured."""
         return self.url or f"http://127.0.0.1:{self.managed.http_port}"
+
+    def shown_url(self) -> str:
+        """``effective_url()`` fit to print or log: credentials in it are masked."""
+        return redact_url(self.effective_url())
 
 
 class ApiConfig(_Section):

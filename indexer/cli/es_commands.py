@@ -32,7 +32,7 @@ def up(cli_ctx: CliContext, as_json: bool) -> None:
     """Obtain (once) and start the managed node; wait until it is healthy."""
     settings = cli_ctx.settings
     if settings.elasticsearch.url:
-        report(f"elasticsearch.url is set ({settings.elasticsearch.url}): nothing to start")
+        report(f"elasticsearch.url is set ({settings.elasticsearch.shown_url()}): nothing to start")
     else:
         ManagedNode(settings).up(report)
     _print_status(settings, as_json=as_json)
@@ -44,7 +44,7 @@ def down(cli_ctx: CliContext) -> None:
     """Stop the managed node (data is kept)."""
     settings = cli_ctx.settings
     if settings.elasticsearch.url:
-        report(f"elasticsearch.url is set ({settings.elasticsearch.url}): not managed here")
+        report(f"elasticsearch.url is set ({settings.elasticsearch.shown_url()}): not managed here")
         return
     if ManagedNode(settings).down(report):
         out.print("stopped")
@@ -60,7 +60,7 @@ def status(cli_ctx: CliContext, as_json: bool) -> None:
 
 def read_cluster_info(settings: Settings) -> ClusterInfo:
     """Describe the configured cluster; ``SearchBackendError`` when it cannot be reached."""
-    url = settings.elasticsearch.effective_url()
+    url = settings.elasticsearch.shown_url()
     es = make_es_client(settings.elasticsearch, timeout_seconds=5)
     try:
         return describe_cluster(es, url=url)
@@ -70,7 +70,7 @@ def read_cluster_info(settings: Settings) -> ClusterInfo:
 
 def _print_status(settings: Settings, *, as_json: bool) -> None:
     managed = not settings.elasticsearch.url
-    url = settings.elasticsearch.effective_url()
+    url = settings.elasticsearch.shown_url()
     node = ManagedNode(settings) if managed else None
     pid = node.pid() if node else None
     try:

@@ -8,11 +8,14 @@ filing on EDGAR, a plain-text summary and the match as a category.
 
 Ids are ``urn:uuid:`` URNs (name-based UUIDs, version 5), derived from the watchlist id and
 its creation time (and, for entries, the alert id), so they never change between requests
-and differ when a watchlist is deleted and created again.
+and differ when a watchlist is deleted and created again. Text is escaped by ElementTree;
+characters XML cannot carry at all (control characters, in a company or watchlist name) are
+left out, so the feed always parses.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -25,6 +28,7 @@ __all__ = ["ATOM_MEDIA_TYPE", "ATOM_NS", "build_atom_feed", "entry_id", "feed_id
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _LETTER_TYPES = {
     "comment": "staff comment letter",
     "review_complete": "review-complete letter",
@@ -63,10 +67,17 @@ def _timestamp(value: str | datetime | None, fallback: datetime) -> str:
     return value.isoformat()
 
 
+def _xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry (control characters, lone
+    surrogates, U+FFFE/U+FFFF): ElementTree would write them and break the document."""
+    return _NOT_XML.sub("", text)
+
+
 def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    clean = {name: _xml_text(value) for name, value in attrs.items()}
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", clean)
     if text is not None:
-        element.text = text
+        element.text = _xml_text(text)
     return element
 
 

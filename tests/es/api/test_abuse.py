@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import json
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,20 @@ def test_malformed_watchlist_bodies_are_a_400(abuse: TestClient, body: bytes, pr
         headers=WRITE | {"content-type": "application/json"},
     )
     assert problem in assert_error(response, 400)["error"]
+
+
+def test_a_watchlist_named_with_markup_and_control_characters_has_a_valid_feed(
+    abuse: TestClient,
+) -> None:
+    name = "<script>alert(1)</script>\x1b\x00 & co"
+    created = abuse.post("/watchlists", json={"id": "odd-name", "name": name}, headers=WRITE)
+    assert created.status_code == 201, created.text
+    feed = _timed(abuse.get, "/watchlists/odd-name/feed.atom")
+    assert feed.status_code == 200
+    title = ET.fromstring(feed.content).find("{http://www.w3.org/2005/Atom}title")
+    assert title is not None
+    assert title.text == "corresp watchlist: <script>alert(1)</script> & co"
+    assert _timed(abuse.delete, "/watchlists/odd-name", headers=WRITE).status_code == 200
 
 
 def test_an_oversize_body_is_a_413_declared_or_streamed(live: str) -> None:

@@ -73,6 +73,29 @@ def test_markup_in_a_letter_is_escaped_on_every_page(crafted: TestClient, path: 
         _assert_shown_as_text(page.source)
 
 
+ECHOED = '"><script>alert(3)</script><b x="'
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/", {"q": ECHOED}),
+        ("/", {"q": ECHOED, "mode": "comments", "company": ECHOED}),
+        ("/", {"date_from": ECHOED}),  # a malformed filter, shown back with its problem
+        ("/statistics", {"q": ECHOED}),
+        (f"/letter/{CRAFTED_STAFF}", {"q": ECHOED}),
+    ],
+)
+def test_markup_in_a_search_is_escaped_where_it_is_shown_again(
+    crafted: TestClient, path: str, params: dict[str, str]
+) -> None:
+    response = crafted.get(path, params=params)
+    assert response.status_code in (200, 400), response.text[:300]
+    assert "<script>alert(3)" not in response.text
+    assert '<b x="' not in response.text
+    assert "alert(3)" in response.text  # shown, as text
+
+
 def test_the_thread_of_the_crafted_letters_pairs_comment_and_answer(crafted: TestClient) -> None:
     page = get_page(crafted, f"/thread/{CRAFTED_STAFF}")
     exchange = page.find("div", cls="exchange")

@@ -101,3 +101,13 @@ def test_an_empty_feed_is_still_valid() -> None:
     feed = _feed([])
     assert feed.findall(f"{A}entry") == []
     assert feed.findtext(f"{A}updated") == CREATED.isoformat()
+
+
+def test_markup_and_control_characters_leave_the_feed_valid() -> None:
+    """Names come from EDGAR and from API users: markup is text, control characters go."""
+    alert = ALERT | {"company": "Evil <script>alert(1)</script>\x00\x1b Inc.\ufffe"}
+    feed = _feed([alert], _watchlist(name="<b>Watch</b>\x1b\x07 me"))  # parses, or fails here
+    assert feed.find(f"{A}title").text == "corresp watchlist: <b>Watch</b> me"
+    entry = feed.find(f"{A}entry")
+    assert entry.find(f"{A}title").text.startswith("Evil <script>alert(1)</script> Inc.:")
+    assert "\x1b" not in entry.find(f"{A}summary").text
