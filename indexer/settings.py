@@ -11,11 +11,11 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from indexer.errors import redact_credentials
 from indexer.models import normalize_cik
 from indexer.watchlists.models import WatchlistConfig
 
@@ -36,7 +36,6 @@ _URL = re.compile(r"^https?://[^\s/]+(?::\d+)?(?:/[^\s]*)?$")
 _HEAP = re.compile(r"^\d+[mg]$")
 _VERSION_SPEC = re.compile(r"^\d+\.\d+(?:\.\d+)?$")
 _MIN_API_KEY_CHARS = 16
-_MASK = "**********"  # as pydantic shows a SecretStr
 
 
 def user_agent_problem(value: str) -> str | None:
@@ -62,15 +61,6 @@ def user_agent_problem(value: str) -> str | None:
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def redact_url(url: str) -> str:
-    """``url`` with any user information (``user:password@``) masked, to print or log."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{_MASK}@{host}"))
 
 
 def _check_url(value: str) -> str:
@@ -362,7 +352,7 @@ class ElasticsearchConfig(_Section):
 
     def shown_url(self) -> str:
         """``effective_url()`` fit to print or log: credentials in it are masked."""
-        return redact_url(self.effective_url())
+        return redact_credentials(self.effective_url())
 
 
 class ApiConfig(_Section):

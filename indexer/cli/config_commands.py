@@ -11,8 +11,8 @@ from rich.markup import escape
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, warn
 from indexer.config_file import load_settings
-from indexer.errors import ConfigError
-from indexer.settings import Settings, redact_url, user_agent_problem
+from indexer.errors import ConfigError, redact_credentials
+from indexer.settings import Settings, user_agent_problem
 
 __all__ = ["config_group", "config_warnings"]
 
@@ -93,7 +93,7 @@ def show(cli_ctx: CliContext, as_json: bool) -> None:
     """Print the effective configuration (file + environment + defaults), secrets masked."""
     loaded = cli_ctx.loaded
     values = loaded.settings.model_dump(mode="json")
-    values["elasticsearch"]["url"] = redact_url(values["elasticsearch"]["url"])
+    values["elasticsearch"]["url"] = redact_credentials(values["elasticsearch"]["url"])
     if as_json:
         emit_json(values)
         return
