@@ -9,9 +9,10 @@ Modules, each owning one concern:
 - `synthetic`  generated CORRESP/UPLOAD filings and their daily/quarterly form.idx
 - `letters`    the real sample letters listed in generated daily/quarterly form.idx
 - `messages`   Request/Reply values and file replies with ETag/Last-Modified
+- `overlays`   per-path content set by a test: files, removals, successive versions
 - `negotiate`  conditional GET (304) and gzip
 - `errors`     S3 XML errors and SEC's HTML refusal pages
-- `limits`     sliding-window rate limit and block, with an injectable clock
+- `limits`     sliding-window rate limit, blocks and their windows, with an injectable clock
 - `requestlog` the thread-safe log of requests
 - `faults`     injected faults and the Wire protocol they write to
 - `app`        EdgarApp: request → decided reply, no sockets

@@ -3,23 +3,27 @@
 Order of decisions for every request (all of them are logged):
 
 1. fair access: the rate limiter counts it; during a block (or if it triggers one) the answer
-   is the "Request Rate Threshold Exceeded" page with `block_status`, no `Retry-After`;
+   is the "Request Rate Threshold Exceeded" page with `block_status`, no `Retry-After`
+   (unless `config.retry_after`);
 2. identity: a User-Agent without an e-mail address gets the 403 undeclared-tool page;
-3. content: overlay (`add_file` / `remove`), else a generated `form` index listing the sample
-   letters (with `list_samples`, built on the first index request), else synthetic filing, else
-   real sample, else the S3 error of that host; then conditional GET (304) and gzip;
+3. content: overlay (`add_file` / `remove` / `add_versions`), else a generated `form` index
+   listing the sample letters (with `list_samples`, built on the first index request), else
+   synthetic filing, else real sample, else the S3 error of that host; then conditional GET
+   (304) and gzip;
 4. faults: an injected fault matching the path (or a `/_fault/…` route) replaces the reply or
-   breaks its delivery.
+   breaks its delivery; an injected `block` starts a block at this request instead.
 
 `FakeEdgar` (server.py) serves this app over loopback and adds the latency.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -29,9 +33,10 @@ from .config import FakeEdgarConfig
 from .errors import S3Errors
 from .faults import Fault, FaultTable, Injection
 from .letters import SampleLetter
-from .limits import Clock, RateLimiter, peak_requests
+from .limits import Admission, BlockWindow, Clock, RateLimiter, peak_requests
 from .messages import Reply, Request, file_reply
 from .negotiate import negotiate
+from .overlays import Overlays, file_versions
 from .requestlog import RequestLog, RequestRecord
 from .routes import SampleRoutes
 from .samples import SampleStore
@@ -71,8 +76,7 @@ class EdgarApp:
         self.fault_table = FaultTable()
         self._s3 = S3Errors(self.store)
         self._routes = SampleRoutes(self.store)
-        self._overlays: dict[str, Reply | None] = {}
-        self._overlay_lock = threading.Lock()
+        self._overlays = Overlays()
         self._synthetic = SyntheticCorpus(())
         self._listing: FormIndexes | None = None
         self._listing_lock = threading.Lock()
@@ -104,6 +108,11 @@ class EdgarApp:
         """Requests that arrived while a block was active (not the ones that started it)."""
         return [r for r in self.requests if r.during_block]
 
+    @property
+    def block_windows(self) -> list[BlockWindow]:
+        """Every block so far (limit exceeded, `set_block`, injected `block`), oldest first."""
+        return self.limiter.windows()
+
     # -- shaping -------------------------------------------------------------------------
 
     def add_file(
@@ -111,13 +120,20 @@ class EdgarApp:
     ) -> None:
         """Serve `body` at exactly `path` (typed by its extension, with validators)."""
         reply = file_reply(body, path, datetime.now(UTC), status=status)
-        with self._overlay_lock:
-            self._overlays[path] = reply.with_headers(headers or {})
+        self._overlays.put(path, reply.with_headers(headers or {}))
 
     def remove(self, path: str) -> None:
         """Answer `path` as missing (S3 403 AccessDenied, or 404 NoSuchKey on data.sec.gov)."""
-        with self._overlay_lock:
-            self._overlays[path] = None
+        self._overlays.put(path, None)
+
+    def add_versions(self, path: str, bodies: Sequence[bytes | None]) -> None:
+        """Serve `bodies[n]` to the n-th request for `path` from now on, the last one after
+        that (None: missing). Versions share a Last-Modified and differ in their ETag."""
+        self._overlays.put_versions(path, file_versions(path, bodies))
+
+    def restore(self, path: str) -> None:
+        """Undo `add_file` / `remove` / `add_versions` at `path`: serve what lies beneath."""
+        self._overlays.restore(path)
 
     def inject(
         self, path_or_regex: str | re.Pattern[str], fault: Fault | str, times: int | None = 1
@@ -175,8 +191,7 @@ class EdgarApp:
         self.log.clear()
         self.limiter.reset()
         self.fault_table.clear()
-        with self._overlay_lock:
-            self._overlays.clear()
+        self._overlays.clear()
 
     def response_delay(self) -> float:
         """Seconds to hold the next response (uniform in `config.delay_ms`)."""
@@ -190,11 +205,15 @@ class EdgarApp:
         arrived, wall = self.clock(), time.time()
         admission = self.limiter.admit(arrived)
         if admission.refused:
-            outcome = Outcome(errors.rate_limited(self.config.block_status))
+            outcome = Outcome(self._block_page(arrived))
         elif self.config.require_user_agent and not declared(request.user_agent):
             outcome = Outcome(errors.undeclared_tool())
         else:
             outcome = self._content(request)
+            if outcome.fault.starts_block:
+                self.limiter.set_block(True, arrived)
+                admission = Admission.TRIGGERED
+                outcome = Outcome(self._block_page(arrived), outcome.fault)
         self.log.append(
             RequestRecord(
                 monotonic=arrived,
@@ -211,6 +230,13 @@ class EdgarApp:
         )
         return outcome
 
+    def _block_page(self, now: float) -> Reply:
+        retry_after = None
+        if self.config.retry_after:
+            remaining = (self.limiter.blocked_until or now) - now
+            retry_after = max(1, math.ceil(remaining))
+        return errors.rate_limited(self.config.block_status, retry_after=retry_after)
+
     def _content(self, request: Request) -> Outcome:
         route_fault = faults.from_route(request.path)
         body = _FAULT_ROUTE_REPLY if route_fault is not None else self._resolve(request)
@@ -221,9 +247,9 @@ class EdgarApp:
         return Outcome(fault.transform(reply, self._s3), fault)
 
     def _resolve(self, request: Request) -> Reply:
-        with self._overlay_lock:
-            if request.path in self._overlays:
-                return self._overlays[request.path] or self._s3.missing(request.path)
+        overlaid, reply = self._overlays.resolve(request.path)
+        if overlaid:
+            return reply or self._s3.missing(request.path)
         found = (
             self._listed(request.path)
             or self._synthetic.resolve(request)

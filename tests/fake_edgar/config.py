@@ -24,6 +24,10 @@ class FakeEdgarConfig:
     block_status: int = 403
     """Status of the "Request Rate Threshold Exceeded" page: 403 (usual) or 429."""
 
+    retry_after: bool = False
+    """Send `Retry-After` (the block's remaining whole seconds) with the block page, as a 429
+    from a generic rate limiter would; SEC's own page has none."""
+
     delay_ms: tuple[int, int] = (0, 0)
     """Per-response delay, uniformly random in this closed range of milliseconds."""
 

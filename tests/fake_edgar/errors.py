@@ -8,7 +8,7 @@ Two meanings of 403 must stay distinguishable by body (edgar.md §5):
 - a refusal is an HTML page. Like SEC's own, both refusal pages are titled
   "SEC.gov | Request Rate Threshold Exceeded"; the heading says which one it is ("You've
   Exceeded the SEC's Traffic Limit" or "Your Request Originates from an Undeclared Automated
-  Tool"). Neither carries `Retry-After`.
+  Tool"). Neither carries `Retry-After`, unless a test asks for one on the block page.
 """
 
 from __future__ import annotations
@@ -56,9 +56,10 @@ def _page(status: int, title: str, heading: str, *paragraphs: str) -> Reply:
     return Reply(status, html.encode(), _HTML)
 
 
-def rate_limited(status: int = 403) -> Reply:
-    """The block page served while a rate-limit block is active."""
-    return _page(
+def rate_limited(status: int = 403, *, retry_after: int | None = None) -> Reply:
+    """The block page served while a rate-limit block is active (with `Retry-After` seconds
+    when given; SEC sends none)."""
+    page = _page(
         status,
         BLOCK_TITLE,
         "You've Exceeded the SEC's Traffic Limit",
@@ -70,6 +71,7 @@ def rate_limited(status: int = 403) -> Reply:
         "the maximum allowable request rate during the time-out period will extend the "
         "duration of the time-out period.",
     )
+    return page if retry_after is None else page.with_headers({"Retry-After": str(retry_after)})
 
 
 def undeclared_tool() -> Reply:

@@ -1,14 +1,19 @@
 """Injected faults: wrong statuses and broken wire behaviour, selectable per path.
 
-A fault either replaces the reply (`Status`, `AccessDenied`, `BadGzip`) or changes how it goes
-on the wire (`Timeout`, `Drop`, `Truncate`, `SlowBody`, `WrongLength`). The wire is the small
+A fault either replaces the reply (`Status`, `AccessDenied`, `BadGzip`), changes how it goes
+on the wire (`Timeout`, `Drop`, `Truncate`, `SlowBody`, `WrongLength`), or starts the server's
+rate-limit block at that request (`StartBlock`: SEC's block page, and a real block for every
+request after it). The wire is the small
 `Wire` protocol the HTTP server implements, so faults never touch sockets directly and every
 pause ends early when the server stops.
 
 Faults can also be written as strings, as on the command line: `"status(503)"`, `"timeout(2)"`,
-`"drop"`, `"drop(True)"` (TCP reset), `"truncate(100)"`, `"slow_body(1.5)"`, `"wrong_length"`,
-`"bad_gzip"`, `"access_denied"`; and requested at fixed routes in the style of scrapy's mock
-server, which need no injection: `/_fault/status/503`, `/_fault/slow/2`, `/_fault/drop`, …
+`"drop"`, `"drop(True)"` (TCP reset), `"truncate(100)"`, `"truncate(100, 3)"` (stall 3 s
+mid-body), `"truncate(100, 0, True)"` (TCP reset mid-body), `"slow_body(1.5)"`,
+`"wrong_length"` (declares 100 bytes more), `"wrong_length(-100)"` (100 bytes fewer),
+`"bad_gzip"`, `"access_denied"`, `"block"`; and requested at fixed routes in the style of
+scrapy's mock server, which need no injection: `/_fault/status/503`, `/_fault/slow/2`,
+`/_fault/drop`, …
 """
 
 from __future__ import annotations
@@ -62,6 +67,9 @@ class Fault:
     name: ClassVar[str] = "none"
     answers: ClassVar[bool] = True
     """Whether any status line reaches the client."""
+    starts_block: ClassVar[bool] = False
+    """Whether the server starts its rate-limit block at this request (and answers with the
+    block page instead of the reply)."""
 
     def transform(self, reply: Reply, _s3: S3Errors, /) -> Reply:
         """The reply to send instead of `reply` (S3 errors at hand)."""
@@ -138,18 +146,35 @@ class Drop(Fault):
 
 
 @dataclass(frozen=True)
+class StartBlock(Fault):
+    """Start the server's rate-limit block here, as if this request had exceeded the limit.
+
+    The app answers it (and every request until the block ends) with SEC's block page; the
+    block is recorded like any other, so a test can check that nothing arrived during it.
+    """
+
+    name: ClassVar[str] = "block"
+    starts_block: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
 class Truncate(Fault):
-    """Declare the full Content-Length, send `n_bytes` of body, stall, then close."""
+    """Declare the full Content-Length, send `n_bytes` of body, stall, then close the
+    connection (`reset=True`: abort it with a TCP RST instead)."""
 
     name: ClassVar[str] = "truncate"
     n_bytes: int = 0
     stall_seconds: float = 0.0
+    reset: bool = False
 
     def send(self, reply: Reply, wire: Wire, /) -> None:
         wire.send_head(reply.status, {**reply.headers, "Content-Length": str(len(reply.body))})
         wire.send_body(reply.body[: self.n_bytes])
         wire.pause(self.stall_seconds)
-        wire.close()
+        if self.reset:
+            wire.reset()
+        else:
+            wire.close()
 
 
 @dataclass(frozen=True)
@@ -172,19 +197,30 @@ class SlowBody(Fault):
 
 @dataclass(frozen=True)
 class WrongLength(Fault):
-    """Declare a Content-Length `extra` bytes longer than the body, send the body, close."""
+    """Declare a Content-Length `extra` bytes off the body's (longer if positive, shorter if
+    negative), send the whole body, close."""
 
     name: ClassVar[str] = "wrong_length"
     extra: int = 100
 
     def send(self, reply: Reply, wire: Wire, /) -> None:
-        send(reply, wire, declared_length=len(reply.body) + self.extra)
+        send(reply, wire, declared_length=max(0, len(reply.body) + self.extra))
         wire.close()
 
 
 FAULTS: dict[str, type[Fault]] = {
     cls.name: cls
-    for cls in (Status, AccessDenied, BadGzip, Timeout, Drop, Truncate, SlowBody, WrongLength)
+    for cls in (
+        Status,
+        AccessDenied,
+        BadGzip,
+        StartBlock,
+        Timeout,
+        Drop,
+        Truncate,
+        SlowBody,
+        WrongLength,
+    )
 }
 FAULTS["slow"] = SlowBody  # scrapy mock-server spelling, as in `/_fault/slow`
 ROUTE_PREFIX = "/_fault/"

@@ -1,10 +1,10 @@
-"""SEC's rate rule on a fake clock: the sliding window, blocks and their extension."""
+"""SEC's rate rule on a fake clock: the sliding window, blocks, their extension and windows."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.fake_edgar.limits import Admission, RateLimiter, peak_requests
+from tests.fake_edgar.limits import Admission, BlockWindow, RateLimiter, peak_requests
 
 
 class FakeClock:
@@ -68,6 +68,28 @@ def test_manual_block_and_reset(limiter: RateLimiter) -> None:
     assert limiter.admit() is Admission.ALLOWED
     limiter.reset()
     assert (limiter.violations, limiter.blocked_until) == (0, None)
+
+
+def test_every_block_is_remembered_as_a_window_that_grows_while_extended(
+    limiter: RateLimiter, clock: FakeClock
+) -> None:
+    for _ in range(11):
+        limiter.admit()  # the eleventh starts a block at 1000
+    clock.now += 100
+    limiter.admit()  # extends it to 1100 + 600
+    clock.now += 700
+    limiter.set_block(True)  # a manual block at 1800
+    clock.now += 50
+    limiter.set_block(False)  # lifted at 1850
+
+    assert limiter.windows() == [
+        BlockWindow(1000.0, 1700.0, manual=False),
+        BlockWindow(1800.0, 1850.0, manual=True),
+    ]
+    assert limiter.windows()[0].holds(1699.9)
+    assert not limiter.windows()[0].holds(1700.0)
+    limiter.reset()
+    assert limiter.windows() == []
 
 
 @pytest.mark.parametrize(
