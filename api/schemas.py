@@ -97,7 +97,10 @@ HitT = TypeVar("HitT", LetterHit, CommentHit)
 
 
 class SearchResults(BaseModel, Generic[HitT]):
-    total: int = Field(description="Every match (exact).")
+    total: int = Field(
+        description="Every match (exact; only those found so far when query.warnings says "
+        "the search was stopped at the time limit)."
+    )
     hits: list[HitT]
     facets: dict[str, list[FacetBucket]] = Field(
         description="Counts over all matches: form, letter_type, year, office, topics, sic."

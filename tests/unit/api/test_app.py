@@ -151,3 +151,15 @@ def test_metrics_count_requests_by_route_template(client: TestClient) -> None:
 def test_each_app_has_its_own_metrics(app: FastAPI) -> None:
     other = create_app(Settings())
     assert other.state.metrics.registry is not app.state.metrics.registry
+
+
+def test_a_wrong_method_is_a_405_allowing_every_method_of_the_path(client: TestClient) -> None:
+    for method, path, allowed in [
+        ("OPTIONS", "/watchlists", "GET, POST"),
+        ("PATCH", "/watchlists/casinos", "DELETE, GET, PUT"),
+        ("POST", "/search", "GET"),
+    ]:
+        response = client.request(method, path)
+        assert response.status_code == 405
+        assert response.headers["allow"] == allowed
+        assert response.json()["status"] == 405
