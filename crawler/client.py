@@ -3,12 +3,14 @@
 Every request carries the declared User-Agent, waits for its turn in the shared ``Throttle``,
 and is classified by status *and* body (SEC answers 403 both for "not there" and for "you are
 blocked"). Retries follow ``RetryPolicy``; a block page or 429 silences every host for the
-cool-down and the request is then tried again, up to a bound. Bodies are size- and
-time-limited. Only paths below the configured base URLs are ever fetched, so nothing read
-from a filing or an index can send the crawler to another host: callers pass a host name and
-a path, the joined URL must have the scheme, host and port of a configured base URL (checked
-again for every request the HTTP client sends), and redirects are never followed (a 3xx is a
-failure naming its target).
+cool-down (or its ``Retry-After``, when longer) and the request is then tried again, up to a
+bound. Bodies are size- and time-limited, and decoded here (``content_coding``) so that a
+gzip stream cut short by a lying Content-Length is a failure, not a short body. Only paths
+below the configured base URLs are ever fetched, so nothing read from a filing or an index
+can send the crawler to another host: callers pass a host name and a path, the joined URL
+must have the scheme, host and port of a configured base URL (checked again for every
+request the HTTP client sends), and redirects are never followed (a 3xx is a failure naming
+its target).
 
 This module is the seam to httpx: its exceptions are translated here and nowhere else.
 """
@@ -26,6 +28,7 @@ from typing import Literal
 
 import httpx
 
+from crawler.content_coding import BodyDecoder, ContentCodingError
 from crawler.edgar.pages import ErrorKind, classify_error_body
 from crawler.errors import (
     CrawlAborted,
@@ -258,9 +261,14 @@ class EdgarClient:
                 retry_after = _retry_after_seconds(response.headers.get("retry-after"))
                 return replace(tried, retry_after_seconds=retry_after)
         except httpx.TimeoutException as exc:
-            return _Attempt(Outcome.TRANSIENT, f"timeout ({type(exc).__name__})")
-        except (httpx.TransportError, httpx.DecodingError, httpx.StreamError) as exc:
-            return _Attempt(Outcome.TRANSIENT, f"{type(exc).__name__}: {exc}")
+            return _Attempt(Outcome.TRANSIENT, f"timed out ({type(exc).__name__}: {exc})")
+        except (
+            httpx.TransportError,
+            httpx.DecodingError,
+            httpx.StreamError,
+            ContentCodingError,
+        ) as exc:
+            return _Attempt(Outcome.TRANSIENT, _transport_problem(exc))
 
     def _read_limited(
         self, response: httpx.Response, url: str, limit: int, *, truncate: bool = False
@@ -269,9 +277,20 @@ class EdgarClient:
         if not truncate and declared and declared.isdigit() and int(declared) > limit:
             raise ResponseTooLargeError(url, limit=limit)
         started = time.monotonic()
+        if response.is_stream_consumed:  # built in memory (a mock transport), decoded by httpx
+            raws, decoder = response.iter_bytes(_CHUNK), BodyDecoder(None)
+        else:
+            raws = response.iter_raw(_CHUNK)
+            decoder = BodyDecoder(response.headers.get("content-encoding"))
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes(_CHUNK):
+        for raw in raws:
+            try:
+                chunk = decoder.decode(raw)
+            except ContentCodingError:
+                if truncate:  # an error page: what was decoded is enough to classify it
+                    break
+                raise
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
@@ -280,6 +299,11 @@ class EdgarClient:
                 raise ResponseTooLargeError(url, limit=limit)
             if time.monotonic() - started > self._deadline:
                 raise httpx.ReadTimeout(f"body not complete after {self._deadline:.0f} s")
+        else:  # the whole body arrived: check that its encoding ended where it should
+            if not truncate:
+                chunks.append(decoder.finish())
+                if size + len(chunks[-1]) > limit:
+                    raise ResponseTooLargeError(url, limit=limit)
         return b"".join(chunks)
 
     @staticmethod
@@ -323,12 +347,15 @@ class EdgarClient:
             if new_block:
                 self._consecutive_blocks += 1
             blocks = self._consecutive_blocks
-        self.throttle.start_cooldown()
+        # A Retry-After longer than the configured cool-down is honoured: sending before it
+        # ends would meet the block again and extend it.
+        seconds = max(self.throttle.cooldown_seconds, tried.retry_after_seconds or 0.0)
+        self.throttle.start_cooldown(seconds)
         logger.warning(
             "SEC refused %s (%s): no request to any EDGAR host for %.0f s",
             url,
             tried.detail,
-            self.throttle.cooldown_seconds,
+            seconds,
         )
         if blocks >= _MAX_CONSECUTIVE_BLOCKS:
             raise RateLimitedError(url, status=tried.status or 403)
@@ -358,6 +385,23 @@ def _url_parts(url: httpx.URL) -> tuple[str, str, int, str]:
     """Scheme, host, port (the scheme's default when absent) and path of ``url``."""
     port = url.port or {"http": 80, "https": 443}.get(url.scheme, 0)
     return url.scheme, url.host, port, url.path or "/"
+
+
+def _transport_problem(exc: httpx.HTTPError | ContentCodingError) -> str:
+    """What went wrong on the wire, in words a ledger reader can act on."""
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if isinstance(exc, ContentCodingError):
+        return text
+    if isinstance(exc, httpx.DecodingError):
+        return f"gzip/deflate body could not be decoded ({text})"
+    if "reset" in lowered or isinstance(exc.__context__, ConnectionResetError):
+        return f"connection reset ({type(exc).__name__}: {text})"
+    if isinstance(exc, httpx.RemoteProtocolError) and "message body" in lowered:
+        return f"truncated body: fewer bytes than its Content-Length ({text})"
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending" in lowered:
+        return f"connection closed without a response ({text})"
+    return f"{type(exc).__name__}: {text}"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

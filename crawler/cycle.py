@@ -93,6 +93,7 @@ class CrawlReport:
         self.index_files += report.index_files
         self.bad_lines += report.bad_lines
         self.already_stored += already_stored
+        self.errors.extend(report.errors)
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)

@@ -7,14 +7,19 @@ released together weeks after they were written.
 
 - Daily indexes (``form.YYYYMMDD.idx``): the source of record. The cursor is the last day up
   to which every day was read; each crawl re-reads a trailing window of days because SEC
-  rebuilds indexes overnight. A day whose index is absent is a holiday once it is past, or
-  not yet published when recent (the cursor then stops before it).
+  rebuilds indexes overnight. A day whose index is absent is not yet published when recent
+  (the cursor then stops before it); once past, it is probably a holiday, but it is asked
+  for again on every pass for a month (``IndexGaps``), since SEC sometimes publishes late.
+  A day whose index cannot be read (5xx, broken bodies, after the client's retries) or
+  parsed is recorded as a problem and holds the cursor, so the next pass reads it again.
 - Quarterly full indexes, for backfill from ``crawler.start_date``, also reading the quarter
   after the requested range for late releases.
 - Submissions JSON for listed CIKs (with its older pages).
 - The current-filings Atom feed, for same-day freshness.
 
-Index files are fetched with conditional requests, so an unchanged index costs a 304.
+Index files are fetched with conditional requests, so an unchanged index costs a 304. An
+index file that cannot be read never ends the pass: its problem is recorded and the other
+sources and downloads go on; only a repeated rate-limit block does.
 """
 
 from __future__ import annotations
@@ -37,11 +42,19 @@ from crawler.edgar.urls import (
     submissions_json_path,
     submissions_page_path,
 )
-from crawler.errors import EdgarNotFoundError, ParseError
+from crawler.errors import DownloadError, EdgarNotFoundError, ParseError, RateLimitedError
+from crawler.index_gaps import LATE_INDEX_HORIZON_DAYS, IndexGaps
 from crawler.models import BadLine, FilingRef
 from crawler.state import CrawlState
 
-__all__ = ["Discovery", "DiscoveryReport", "Quarter", "business_days", "eastern_today"]
+__all__ = [
+    "Discovery",
+    "DiscoveryReport",
+    "Quarter",
+    "Unreadable",
+    "business_days",
+    "eastern_today",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -99,8 +112,23 @@ class DiscoveryReport:
     index_files: int = 0
     unchanged_files: int = 0
     missing_files: int = 0
+    unreadable_files: int = 0
+    """Index files that could not be read or parsed (each recorded as a problem)."""
     bad_lines: int = 0
     accessions: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+    def add_unreadable(self, url: str, reason: str) -> None:
+        self.unreadable_files += 1
+        self.errors.append(f"{url}: {reason}")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """An index file that could not be read this time; its problem is already recorded."""
+
+    url: str
+    reason: str
 
 
 class Discovery:
@@ -129,28 +157,56 @@ class Discovery:
         today = today or eastern_today()
         cursor_text = self.state.cursor(DAILY_CURSOR)
         cursor = date.fromisoformat(cursor_text) if cursor_text else None
+        gaps = IndexGaps(self.state, today=today)
+        for day in gaps.expire():
+            url = self.client.url("www", daily_index_path(day))
+            reason = f"not published within {LATE_INDEX_HORIZON_DAYS} days: taken as a holiday"
+            self.state.record_problem(url, "index", reason)
         contiguous = True
-        days = business_days(since, min(until, today))
+        days = sorted({*business_days(since, min(until, today)), *gaps.days})
         for position, fetched in self._fetch_in_order("www", [daily_index_path(d) for d in days]):
             day = days[position]
-            if fetched is None:
-                report.missing_files += 1
-                if day >= today - timedelta(days=_UNPUBLISHED_GRACE_DAYS):
-                    contiguous = False  # not published yet: resume from here next time
             advance = contiguous and (cursor is None or day > cursor)
-            cursor_update = (DAILY_CURSOR, day.isoformat()) if advance else None
-            if fetched is not None and not fetched.not_modified:
-                self._record_index(
-                    fetched, report, listed_on=day, source="daily-index", cursor=cursor_update
-                )
-            else:
-                if fetched is not None:
-                    report.unchanged_files += 1
-                if cursor_update is not None:
-                    self.state.set_cursor(*cursor_update)
-            if advance:
+            update = (DAILY_CURSOR, day.isoformat()) if advance else None
+            if not self._take_daily(day, fetched, report, gaps, cursor=update, today=today):
+                contiguous = False  # the cursor stays before this day: read again next pass
+            elif advance:
                 cursor = day
         return report
+
+    def _take_daily(
+        self,
+        day: date,
+        fetched: FetchResult | Unreadable | None,
+        report: DiscoveryReport,
+        gaps: IndexGaps,
+        *,
+        cursor: tuple[str, str] | None,
+        today: date,
+    ) -> bool:
+        """Record one day's index (and ``cursor``); False if the day is not settled yet."""
+        if isinstance(fetched, Unreadable):
+            report.add_unreadable(fetched.url, fetched.reason)
+            return False
+        if fetched is None:
+            report.missing_files += 1
+            if day >= today - timedelta(days=_UNPUBLISHED_GRACE_DAYS):
+                return False  # not published yet
+            gaps.watch(day)  # a holiday, or published late: asked for again for a while
+        elif fetched.not_modified:
+            report.unchanged_files += 1
+        else:
+            recorded = self._record_index(
+                fetched, report, listed_on=day, source="daily-index", cursor=cursor
+            )
+            if recorded:  # else unparsable now
+                gaps.close(day)
+            return recorded
+        if fetched is not None:
+            gaps.close(day)
+        if cursor is not None:
+            self.state.set_cursor(*cursor)
+        return True
 
     # -- quarterly indexes ---------------------------------------------------------------
 
@@ -171,8 +227,10 @@ class Discovery:
             if self.cancelled is not None and self.cancelled():
                 break
             path = full_index_path(quarter.year, quarter.quarter)
-            fetched = self._get_index("www", path)
-            if fetched is None:
+            fetched = self._read_index("www", path)
+            if isinstance(fetched, Unreadable):
+                report.add_unreadable(fetched.url, fetched.reason)
+            elif fetched is None:
                 report.missing_files += 1
             elif fetched.not_modified:
                 report.unchanged_files += 1
@@ -194,7 +252,10 @@ class Discovery:
         """Every filing of the configured forms in each company's submissions JSON."""
         report = DiscoveryReport()
         for cik in ciks:
-            fetched = self._get_index("data", submissions_json_path(cik))
+            fetched = self._read_index("data", submissions_json_path(cik))
+            if isinstance(fetched, Unreadable):
+                report.add_unreadable(fetched.url, fetched.reason)
+                continue
             if fetched is None:
                 report.missing_files += 1
                 self.state.record_problem(submissions_json_path(cik), "company", "no such CIK")
@@ -207,7 +268,10 @@ class Discovery:
                 continue
             self._record_refs(page.refs, page.bad_rows, fetched, report)
             for name in page.older_pages:
-                older = self._get_index("data", submissions_page_path(name))
+                older = self._read_index("data", submissions_page_path(name))
+                if isinstance(older, Unreadable):
+                    report.add_unreadable(older.url, older.reason)
+                    continue
                 if older is None or older.not_modified:
                     continue
                 older_page = self._parse_json(older, cik=page.cik, name=page.name)
@@ -233,6 +297,12 @@ class Discovery:
                 except EdgarNotFoundError:
                     report.missing_files += 1
                     break
+                except RateLimitedError:
+                    raise
+                except DownloadError as exc:
+                    unreadable = self._unreadable(exc)
+                    report.add_unreadable(unreadable.url, unreadable.reason)
+                    break
                 report.index_files += 1
                 try:
                     entries = parse_current_feed(fetched.content, source=fetched.url)
@@ -250,12 +320,31 @@ class Discovery:
 
     def _fetch_in_order(
         self, host: Host, paths: list[str]
-    ) -> Iterator[tuple[int, FetchResult | None]]:
+    ) -> Iterator[tuple[int, FetchResult | Unreadable | None]]:
         """Fetch index files concurrently (the throttle sets the pace), yield them in order."""
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(self._get_index, host, path) for path in paths]
+            futures = [pool.submit(self._read_index, host, path) for path in paths]
             for position, future in enumerate(futures):
                 yield position, future.result()
+
+    def _read_index(self, host: Host, path: str) -> FetchResult | Unreadable | None:
+        """``_get_index``, with a failure after the client's retries recorded, not raised.
+
+        A repeated rate-limit block still raises: it ends the pass.
+        """
+        try:
+            return self._get_index(host, path)
+        except RateLimitedError:
+            raise
+        except DownloadError as exc:
+            return self._unreadable(exc)
+
+    def _unreadable(self, error: DownloadError) -> Unreadable:
+        where = f"HTTP {error.status}" if error.status is not None else "no response"
+        reason = f"unreadable: {error.reason} ({where}, {error.attempts} attempt(s))"
+        self.state.record_problem(error.url, "index", reason)
+        logger.warning("%s %s; read again next pass", error.url, reason)
+        return Unreadable(error.url, reason)
 
     def _get_index(self, host: Host, path: str) -> FetchResult | None:
         """A conditional GET of an index file; ``None`` when EDGAR does not have it."""
@@ -276,14 +365,17 @@ class Discovery:
         listed_on: date | None,
         source: str,
         cursor: tuple[str, str] | None,
-    ) -> None:
+    ) -> bool:
+        """Record the index's filings (and the cursor); False if it cannot be parsed."""
         text = fetched.content.decode("latin-1")
         try:
             parsed = parse_index(text, source=source, listed_on=listed_on, forms=self.forms)
         except ParseError as exc:
             self.state.record_problem(fetched.url, "index", exc.reason)
-            return
+            report.add_unreadable(fetched.url, exc.reason)
+            return False
         self._record_refs(parsed.refs, parsed.bad_lines, fetched, report, cursor=cursor)
+        return True
 
     def _parse_json(
         self, fetched: FetchResult, *, cik: str | None, name: str | None
