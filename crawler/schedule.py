@@ -4,7 +4,7 @@ Jobs (each a 5-field cron expression, "" = off): daily indexes, the current-fili
 submissions JSON of ``crawler.ciks``, and a slice of the backfill. Jobs run one at a time on
 a single worker thread (so two passes never download the same filing), a missed run is
 coalesced into one, and no job has two instances. Each job indexes what it stored; when
-Elasticsearch is down, a one-off ``index_backlog`` job indexes the backlog again after
+Elasticsearch is down, the ``index_backlog`` job indexes the backlog again after
 ``crawler.index_retry_seconds``, doubling the wait after each failure (``IndexRetry``), so an
 outage is caught up minutes after the node returns rather than at the next crawl. On SIGTERM
 or SIGINT the running job finishes the filings in hand, the ledger is flushed and the
@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.cycle import Crawler, CrawlReport, run_scheduled_job
 from crawler.handoff import HandoffReport, ingest_pending
@@ -88,15 +89,26 @@ def _then_index(
 
 
 class IndexRetry:
-    """Index the backlog again after Elasticsearch failed, with a doubling wait."""
+    """Index the backlog again after Elasticsearch failed, with a doubling wait.
+
+    A failed ingest sets the time of the next attempt; an interval job (``tick``) runs the
+    attempt once it is due. No job is added from inside a job, so a shutdown never waits on
+    a job that waits on the scheduler.
+    """
 
     JOB_ID = "index_backlog"
     MAX_DELAY = 600.0
 
-    def __init__(self, scheduler: BackgroundScheduler, crawler: Crawler) -> None:
-        self.scheduler = scheduler
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.failures = 0
+        self.next_attempt: float | None = None
+        """``time.monotonic()`` of the next attempt; None when nothing waits."""
+
+    @property
+    def tick_seconds(self) -> float:
+        """How often ``tick`` looks whether an attempt is due."""
+        return max(1.0, min(self.crawler.settings.crawler.index_retry_seconds / 2, 30.0))
 
     def delay(self) -> float:
         """Seconds before the next attempt, after ``failures`` failed ones."""
@@ -104,30 +116,30 @@ class IndexRetry:
         return min(first * 2 ** max(self.failures - 1, 0), max(first, self.MAX_DELAY))
 
     def after(self, handoff: HandoffReport) -> None:
-        """Schedule a retry if the ingest left filings behind because of an error."""
+        """Plan a retry if the ingest left filings behind because of an error."""
         if not (handoff.error and handoff.awaiting):
-            self.failures = 0
+            self.failures, self.next_attempt = 0, None
             return
         self.failures += 1
         wait = self.delay()
+        self.next_attempt = time.monotonic() + wait
         logger.warning(
             "%d stored filing(s) not indexed (%s); indexing again in %.0f s",
             handoff.awaiting,
             handoff.error,
             wait,
         )
-        self.scheduler.add_job(
-            run_scheduled_job,
-            "date",
-            run_date=datetime.now(UTC) + timedelta(seconds=wait),
-            args=[self.JOB_ID, self.run],
-            id=self.JOB_ID,
-            name=self.JOB_ID,
-            replace_existing=True,
-        )
+
+    def due(self) -> bool:
+        return self.next_attempt is not None and time.monotonic() >= self.next_attempt
+
+    def tick(self) -> None:
+        """The interval job: run the retry when it is due (and the daemon is not stopping)."""
+        if self.due() and not self.crawler.stopping:
+            run_scheduled_job(self.JOB_ID, self.run)
 
     def run(self) -> CrawlReport:
-        """The retry job: index the backlog only (no request to EDGAR)."""
+        """The retry: index the backlog only (no request to EDGAR)."""
         crawler = self.crawler
         handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
         self.after(handoff)
@@ -144,12 +156,18 @@ def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
-    retry = IndexRetry(scheduler, crawler)
+    retry = IndexRetry(crawler)
     for name, job in _jobs(settings, crawler, retry).items():
         expression = getattr(schedule, name)
         if expression:
             trigger = CronTrigger.from_crontab(expression, timezone=schedule.timezone)
             scheduler.add_job(run_scheduled_job, trigger, args=[name, job], id=name, name=name)
+    scheduler.add_job(
+        retry.tick,
+        IntervalTrigger(seconds=retry.tick_seconds),
+        id=IndexRetry.JOB_ID,
+        name=IndexRetry.JOB_ID,
+    )
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
@@ -175,11 +193,12 @@ def run_schedule(
     scheduler = build_scheduler(settings, crawler)
     scheduler.start()
     try:
-        for job in scheduler.get_jobs():
+        crawl_jobs = [job for job in scheduler.get_jobs() if job.id != IndexRetry.JOB_ID]
+        for job in crawl_jobs:
             report(f"job {job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}")
             if run_now:  # once at start-up too, queued behind each other on the one worker
                 scheduler.add_job(run_scheduled_job, args=job.args, id=f"{job.id}-at-start")
-        if not scheduler.get_jobs():
+        if not crawl_jobs:
             report("no job is scheduled (every crawler.schedule entry is empty)")
         while not stop.wait(1.0):
             pass

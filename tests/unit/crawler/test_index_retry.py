@@ -2,40 +2,54 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-
-from apscheduler.schedulers.background import BackgroundScheduler
 
 from crawler.cycle import Crawler
 from crawler.handoff import HandoffReport
-from crawler.schedule import IndexRetry
+from crawler.schedule import IndexRetry, build_scheduler
 from indexer.settings import Settings
 
+FAILED = HandoffReport(awaiting=5, error="Elasticsearch unreachable")
 
-def test_waits_double_up_to_ten_minutes_and_a_success_resets_them(tmp_path: Path) -> None:
-    settings = Settings.model_validate(
+
+def _settings(tmp_path: Path, retry_seconds: float) -> Settings:
+    return Settings.model_validate(
         {
             "edgar": {"user_agent": "Corresp Tests tests@example.org"},
             "storage": {"data_dir": str(tmp_path)},
-            "crawler": {"index_retry_seconds": 30},
+            "crawler": {"index_retry_seconds": retry_seconds},
+            "elasticsearch": {"url": "http://127.0.0.1:9"},  # nothing listens there
         }
     )
-    scheduler = BackgroundScheduler()
-    scheduler.start(paused=True)  # as in the daemon, but nothing runs
-    with Crawler(settings) as crawler:
-        retry = IndexRetry(scheduler, crawler)
+
+
+def test_waits_double_up_to_ten_minutes_and_a_success_resets_them(tmp_path: Path) -> None:
+    with Crawler(_settings(tmp_path, 30)) as crawler:
+        retry = IndexRetry(crawler)
         waits = []
         for _ in range(7):
-            retry.after(HandoffReport(awaiting=5, error="Elasticsearch unreachable"))
+            retry.after(FAILED)
             waits.append(retry.delay())
         assert waits == [30, 60, 120, 240, 480, 600, 600]
-        job = scheduler.get_job(IndexRetry.JOB_ID)
-        assert job is not None  # one pending retry, replaced by each new failure
-        assert len(scheduler.get_jobs()) == 1
+        assert retry.next_attempt is not None
+        assert not retry.due()  # ten minutes away
+        assert retry.tick_seconds == 15
 
         retry.after(HandoffReport(ingested=5, awaiting=0))
-        assert retry.failures == 0
-        assert retry.delay() == 30
+        assert (retry.failures, retry.next_attempt) == (0, None)
         retry.after(HandoffReport(awaiting=3, error=None))  # waiting without an error: no retry
-        assert retry.failures == 0
-    scheduler.shutdown(wait=False)
+        assert retry.next_attempt is None
+
+
+def test_a_due_retry_runs_from_the_interval_job(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, 0.01)
+    with Crawler(settings) as crawler:
+        retry = IndexRetry(crawler)
+        retry.after(FAILED)
+        time.sleep(0.02)
+        assert retry.due()
+        retry.tick()  # it ran: the ledger is empty, so nothing waits any more
+        assert (retry.failures, retry.next_attempt) == (0, None)
+        scheduler = build_scheduler(settings, crawler)
+        assert IndexRetry.JOB_ID in {job.id for job in scheduler.get_jobs()}
