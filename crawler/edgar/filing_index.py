@@ -47,6 +47,8 @@ def parse_index_json(data: bytes, *, source: str) -> list[FolderItem]:
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ParseError(source, f"not JSON: {exc}") from exc
+    except RecursionError as exc:  # json recurses once per nested array or object
+        raise ParseError(source, "JSON nested too deeply to read") from exc
     directory = document.get("directory") if isinstance(document, dict) else None
     items = directory.get("item") if isinstance(directory, dict) else None
     if isinstance(items, dict):  # a one-item listing converted from XML may lose its list

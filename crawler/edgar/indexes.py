@@ -3,10 +3,11 @@
 Owns turning an index file into ``FilingRef`` rows. The kind of index is recognized from its
 column header, which is found through the dashed rule under it (some daily files wrap the
 column header over two lines, and the number of preamble lines varies). Fixed-width rows are
-split by a regex anchored on the trailing ``CIK  Date  edgar/data/...`` fields, so a form type
-or company name wider than its column does not shift the other fields; the boundary between
-the two leading fields is taken from the column header itself. ``master.idx`` is split on
-pipes: first field CIK, last three form, date and file name, anything between is the name.
+split from the right: the trailing ``CIK  Date  edgar/data/...`` fields come off first (in
+linear time, whatever the line), so a form type or company name wider than its column does
+not shift the other fields; the boundary between the two leading fields is taken from the
+column header itself. ``master.idx`` is split on pipes: first field CIK, last three form,
+date and file name, anything between is the name.
 
 A row that cannot be understood becomes a ``BadLine`` and parsing goes on; only a file without
 a column header and rule raises ``ParseError``.
@@ -29,10 +30,14 @@ __all__ = ["IndexKind", "IndexParseResult", "parse_index"]
 IndexKind = Literal["form", "company", "master"]
 
 _RULE = re.compile(r"^-{20,}\s*$")
-_FIXED_WIDTH_ROW = re.compile(
-    r"^(?P<leading>.*?)\s+(?P<cik>\d+)\s+(?P<date>\d{4}-?\d{2}-?\d{2})\s+(?P<file_name>\S+)\s*$"
+# [0-9], not \d: identifiers are ASCII (\d also matches other scripts' digits).
+_CIK_FIELD = re.compile(r"[0-9]+")
+_DATE_FIELD = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}")
+_TRAILING_FIELDS = 3
+"""CIK, date filed and file name: split off from the right of a fixed-width row."""
+_FILE_NAME = re.compile(
+    r"^edgar/data/[0-9]+/(?P<accession>[0-9]{10}-[0-9]{2}-[0-9]{6}|[0-9]{18})\.txt$"
 )
-_FILE_NAME = re.compile(r"^edgar/data/\d+/(?P<accession>\d{10}-\d{2}-\d{6}|\d{18})\.txt$")
 _FIELD_GAP = re.compile(r"\s{2,}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Not ``str.splitlines``: it also splits on ``\x85``, a cp1252 ellipsis decoded as latin-1."""
@@ -117,12 +122,9 @@ def _parse_row(line: str, layout: _Layout, *, source: str, listed_on: date | Non
         cik, *name_parts, form, date_text, file_name = (field.strip() for field in fields)
         name = "|".join(name_parts)
     else:
-        match = _FIXED_WIDTH_ROW.match(line)
-        if match is None:
-            raise _RowError("line does not end with CIK, date filed and file name")
-        first, second = _split_leading_fields(match.group("leading"), layout.boundary)
+        leading, cik, date_text, file_name = _split_trailing_fields(line)
+        first, second = _split_leading_fields(leading, layout.boundary)
         form, name = (first, second) if layout.kind == "form" else (second, first)
-        cik, date_text, file_name = match.group("cik", "date", "file_name")
     if not form:
         raise _RowError("empty form type")
     return FilingRef(
@@ -134,6 +136,22 @@ def _parse_row(line: str, layout: _Layout, *, source: str, listed_on: date | Non
         source=source,
         listed_on=listed_on,
     )
+
+
+def _split_trailing_fields(line: str) -> tuple[str, str, str, str]:
+    """(leading fields, CIK, date filed, file name) of a fixed-width row.
+
+    The last three whitespace-separated fields are split off from the right, which takes
+    linear time; a regex with a lazy leading group backtracked quadratically on long runs
+    of spaces (a 100,000-character line took minutes).
+    """
+    parts = line.rsplit(None, _TRAILING_FIELDS)
+    if len(parts) <= _TRAILING_FIELDS:
+        raise _RowError("line does not end with CIK, date filed and file name")
+    leading, cik, date_text, file_name = parts
+    if not _CIK_FIELD.fullmatch(cik) or not _DATE_FIELD.fullmatch(date_text):
+        raise _RowError("line does not end with CIK, date filed and file name")
+    return leading, cik, date_text, file_name
 
 
 def _split_leading_fields(leading: str, boundary: int) -> tuple[str, str]:

@@ -151,9 +151,13 @@ def _split_documents(
     documents: list[SubmissionDocument] = []
     complete = True
     position = start
+    closing: int | None = None
     while (opening := data.find(_DOCUMENT_OPEN, position)) != -1:
         body_start = opening + len(_DOCUMENT_OPEN)
-        closing = data.find(_DOCUMENT_CLOSE, body_start)
+        if closing is None or -1 < closing < body_start:
+            # Searched again only once passed: with no </DOCUMENT> left, searching to the end
+            # for each of many unclosed <DOCUMENT>s took quadratic time.
+            closing = data.find(_DOCUMENT_CLOSE, body_start)
         next_opening = data.find(_DOCUMENT_OPEN, body_start)
         closed = closing != -1 and (next_opening == -1 or closing < next_opening)
         if closed:

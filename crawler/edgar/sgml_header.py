@@ -123,15 +123,28 @@ def parse_submission_header(text: str, *, source: str) -> tuple[SubmissionHeader
         public_reference_accession=_normalized(
             first_text(raw, SubmissionFields.PUBLIC_REFERENCE), normalize_accession, warnings
         ),
-        parties=[
-            _to_party(name, section, warnings)
-            for name, section in tree.top_sections
-            if any(key in section for key in PartyFields.ENTITY_DATA)
-        ],
+        parties=_to_parties(tree.top_sections, warnings),
         group_members=texts(raw, SubmissionFields.GROUP_MEMBERS),
         raw=raw,
     )
     return header, warnings
+
+
+def _to_parties(top_sections: list[tuple[str, RawSection]], warnings: list[str]) -> list[Party]:
+    """Every top-level section holding ``COMPANY DATA`` (or ``OWNER DATA``), as a party.
+
+    When that key holds a value instead of a section (a damaged header that lost a line
+    break), the section is skipped with a warning.
+    """
+    parties = []
+    for name, section in top_sections:
+        if not any(key in section for key in PartyFields.ENTITY_DATA):
+            continue
+        if not sections(section, PartyFields.ENTITY_DATA):
+            warnings.append(f"{name}: company data is not a section of fields; party skipped")
+            continue
+        parties.append(_to_party(name, section, warnings))
+    return parties
 
 
 def _to_party(name: str, section: RawSection, warnings: list[str]) -> Party:

@@ -67,6 +67,8 @@ def parse_submissions_json(
         document = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ParseError(source, f"not JSON: {exc}") from exc
+    except RecursionError as exc:  # json recurses once per nested array or object
+        raise ParseError(source, "JSON nested too deeply to read") from exc
     if not isinstance(document, dict):
         raise ParseError(source, "not a JSON object")
 

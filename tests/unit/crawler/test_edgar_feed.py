@@ -8,6 +8,7 @@ No real sample exists; the fixture follows edgar.md §3.6: entry ``title`` = ``F
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 
 import pytest
@@ -123,3 +124,30 @@ def test_empty_feed() -> None:
 def test_not_an_atom_feed_raises_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse_current_feed(data, source="feed-page")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "reason"),
+    [
+        ("ISO-8851-1", "unknown encoding"),  # LookupError from the XML declaration
+        ("utf-32", "multi-byte encodings are not supported"),  # ValueError from expat
+        ("x-mac-roman", "unknown encoding"),
+    ],
+)
+def test_feed_in_an_unreadable_encoding_raises_parse_error(encoding: str, reason: str) -> None:
+    # Found by fuzzing (tests/fuzz): these escaped as LookupError and ValueError.
+    data = f'<?xml version="1.0" encoding="{encoding}"?><feed/>'.encode()
+    with pytest.raises(ParseError, match=f"feed-page: not XML: .*{reason}"):
+        parse_current_feed(data, source="feed-page")
+
+
+def test_title_with_a_long_run_of_spaces_is_read_in_linear_time() -> None:
+    # Found while fuzzing (tests/fuzz): the title regex backtracked cubically on a run of
+    # spaces; 8,000 of them took two minutes.
+    name = "ACME" + " " * 100_000 + "- HOLDINGS"
+    data = FEED.replace("Apple Inc.", name).encode("latin-1")
+    started = time.perf_counter()
+    refs = parse_current_feed(data, source="feed-page")
+    assert time.perf_counter() - started < 1.0
+    assert refs[0].company_name == name
+    assert (refs[0].form, refs[0].cik) == ("UPLOAD", "0000320193")

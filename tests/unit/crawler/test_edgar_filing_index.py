@@ -121,3 +121,9 @@ def test_single_item_listing_and_odd_sizes_and_dates() -> None:
 def test_malformed_listing_raises_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse_index_json(data, source="x")
+
+
+def test_deeply_nested_listing_raises_parse_error() -> None:
+    # Found by fuzzing (tests/fuzz): json.loads raised RecursionError.
+    with pytest.raises(ParseError, match="x: JSON nested too deeply to read"):
+        parse_index_json(b'{"directory": ' + b"[" * 100_000, source="x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -251,3 +252,22 @@ def test_file_without_column_header_and_rule_raises_parse_error(text: str) -> No
     with pytest.raises(ParseError) as caught:
         parse_index(text, source="daily-index", listed_on=None)
     assert caught.value.source == "daily-index"
+
+
+@pytest.mark.parametrize("unit", [" ", "1 ", "\t"])
+def test_huge_line_is_a_bad_line_in_linear_time(unit: str) -> None:
+    # Found by fuzzing (tests/fuzz): the row regex backtracked quadratically on long runs of
+    # spaces; a line of 200,000 spaces took minutes.
+    row = form_row(
+        "UPLOAD", "Apple Inc.", "320193", "20240402", "edgar/data/320193/0000000000-24-003505.txt"
+    )
+    huge = "x" + unit * (200_000 // len(unit))
+    started = time.perf_counter()
+    result = parse_index(FORM_HEADER + huge + "\n" + row + "\n", source="t", listed_on=None)
+    elapsed = time.perf_counter() - started
+
+    assert [ref.accession for ref in result.refs] == ["0000000000-24-003505"]
+    assert [bad.reason for bad in result.bad_lines] == [
+        "line does not end with CIK, date filed and file name"
+    ]
+    assert elapsed < 1.0

@@ -232,3 +232,21 @@ def test_ten_megabyte_submission_parses_in_well_under_a_second(samples_dir: Path
     assert len(submission.documents) == 2 * copies
     assert submission.truncated is False
     assert elapsed < 1.0
+
+
+def test_many_unclosed_documents_parse_in_linear_time() -> None:
+    # Found by fuzzing (tests/fuzz): each unclosed <DOCUMENT> searched the rest of the file
+    # for a </DOCUMENT>; 100,000 of them took minutes.
+    header = (
+        b"<SEC-DOCUMENT>x.txt : 20240402\n<SEC-HEADER>x.hdr.sgml : 20240402\n"
+        b"ACCESSION NUMBER:\t0000000000-24-000001\nCONFORMED SUBMISSION TYPE:\tUPLOAD\n"
+        b"</SEC-HEADER>\n"
+    )
+    started = time.perf_counter()
+    submission = parse_submission(header + b"<DOCUMENT>" * 100_000, source="x")
+    elapsed = time.perf_counter() - started
+
+    assert len(submission.documents) == 100_000
+    assert submission.truncated is True
+    assert submission.warnings[0] == "document ? is incomplete"
+    assert elapsed < 3.0

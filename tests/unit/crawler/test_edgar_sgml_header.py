@@ -318,3 +318,42 @@ def test_run_together_tags_and_stray_angle_brackets() -> None:
     }
     assert [name for name, _ in tree.top_sections] == ["FILER"]
     assert tree.warnings == ["header has </NOT-OPEN> without a matching <NOT-OPEN>"]
+
+
+def test_company_data_run_into_one_line_skips_the_party_with_a_warning() -> None:
+    # Found by fuzzing (tests/fuzz): a lost line break leaves COMPANY DATA with a value
+    # instead of a section, which raised IndexError.
+    header, warnings = parse_submission_header(
+        "ACCESSION NUMBER:\t0000000000-24-000001\n"
+        "CONFORMED SUBMISSION TYPE:\tUPLOAD\n"
+        "FILER:\n"
+        "\tCOMPANY DATA:\tCOMPANY CONFORMED NAME:\tACME INC\n"
+        "\t\tCENTRAL INDEX KEY:\t0000000001\n"
+        "SUBJECT COMPANY:\n"
+        "\tCOMPANY DATA:\n"
+        "\t\tCENTRAL INDEX KEY:\t0000000002\n",
+        source="damaged",
+    )
+
+    assert [(party.role, party.cik) for party in header.parties] == [
+        ("subject_company", "0000000002")
+    ]
+    assert warnings == ["FILER: company data is not a section of fields; party skipped"]
+
+
+def test_cik_and_accession_in_other_scripts_digits_are_not_identifiers() -> None:
+    # Found by fuzzing: str.isdigit() and \d accept "١٢٣" (Arabic-Indic digits).
+    header, warnings = parse_submission_header(
+        "ACCESSION NUMBER:\t0000000000-24-000001\n"
+        "CONFORMED SUBMISSION TYPE:\tUPLOAD\n"
+        "PUBLIC REFERENCE ACCESSION NUMBER:\t٠٠٠٠٣٢٠١٩٣-24-000106\n"
+        "FILER:\n\tCOMPANY DATA:\n\t\tCENTRAL INDEX KEY:\t٣٢٠١٩٣\n",
+        source="digits",
+    )
+
+    assert header.parties[0].cik is None
+    assert header.public_reference_accession is None
+    assert warnings == [
+        "not an accession number: '٠٠٠٠٣٢٠١٩٣-24-000106'",
+        "not a CIK: '٣٢٠١٩٣'",
+    ]

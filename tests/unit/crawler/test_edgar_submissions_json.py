@@ -168,3 +168,9 @@ def test_forms_filter_and_missing_optional_keys() -> None:
 def test_not_a_submissions_file_raises_parse_error(data: bytes) -> None:
     with pytest.raises(ParseError):
         parse_submissions_json(data, source="x")
+
+
+def test_deeply_nested_json_raises_parse_error() -> None:
+    # Found by fuzzing (tests/fuzz): json.loads raised RecursionError.
+    with pytest.raises(ParseError, match="x: JSON nested too deeply to read"):
+        parse_submissions_json(b'{"filings": ' + b'{"a": ' * 100_000, source="x")
