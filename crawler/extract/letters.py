@@ -121,7 +121,7 @@ def letter_from_documents(
     source_url: str | None = None,
 ) -> IncomingLetter:
     """The letter of a filing folder: its documents by name (``index.json`` optional)."""
-    if re.fullmatch(r"\d{10}-?\d{2}-?\d{6}", accession):
+    if re.fullmatch(r"[0-9]{10}-?[0-9]{2}-?[0-9]{6}", accession):
         accession = normalize_accession(accession)
     names = sorted(name for name in documents if name != "index.json")
     form = form or _guess_form(accession, documents, names)
@@ -170,7 +170,7 @@ def _listing_date(listing: bytes) -> date | None:
     try:
         items = json.loads(listing)["directory"]["item"]
         moments = [datetime.strptime(i["last-modified"], "%Y-%m-%d %H:%M:%S") for i in items]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: deep nesting
         return None
     return min(moments).date() if moments else None
 
@@ -193,7 +193,11 @@ def letter_from_folder(folder: Path, *, form: str | None = None) -> IncomingLett
 
 def _identity_from_path(folder: Path, *, fallback: str) -> tuple[str, tuple[str, ...]]:
     """Accession and CIK from EDGAR's ``…/CIK/ACCESSION-NO-DASHES/`` layout, when present."""
-    if re.fullmatch(r"\d{18}", folder.name):
-        ciks = (normalize_cik(folder.parent.name),) if folder.parent.name.isdigit() else ()
+    if re.fullmatch(r"[0-9]{18}", folder.name):
+        ciks = (
+            (normalize_cik(folder.parent.name),)
+            if folder.parent.name.isascii() and folder.parent.name.isdigit()
+            else ()
+        )
         return normalize_accession(folder.name), ciks
     return fallback, ()
