@@ -27,15 +27,16 @@ __all__ = [
 FormType = Literal["UPLOAD", "CORRESP", "DRSLTR"]
 """The correspondence forms this project collects (others may be configured)."""
 
-_ACCESSION_DASHED = re.compile(r"^(\d{10})-(\d{2})-(\d{6})$")
-_ACCESSION_PLAIN = re.compile(r"^(\d{10})(\d{2})(\d{6})$")
-_FILE_NUMBER = re.compile(r"^\s*(\d{1,3})\s*-\s*(\d{1,8})(?:\s*-\s*(\d{1,3}))?\s*$")
+# [0-9], not \d: \d also matches other scripts' digits ("١٢٣"), which are no identifier.
+_ACCESSION_DASHED = re.compile(r"^([0-9]{10})-([0-9]{2})-([0-9]{6})$")
+_ACCESSION_PLAIN = re.compile(r"^([0-9]{10})([0-9]{2})([0-9]{6})$")
+_FILE_NUMBER = re.compile(r"^\s*([0-9]{1,3})\s*-\s*([0-9]{1,8})(?:\s*-\s*([0-9]{1,3}))?\s*$")
 
 
 def normalize_cik(value: str | int) -> str:
     """Return a CIK as EDGAR's 10-digit zero-padded string; raise ``ValueError`` otherwise."""
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 10 or int(text) == 0:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) == 0:
         raise ValueError(f"not a CIK: {value!r}")
     return text.zfill(10)
 

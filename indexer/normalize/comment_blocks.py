@@ -219,8 +219,10 @@ def _drop_page_header(lines: list[str], header: tuple[set[str], str | None]) -> 
         if run and dated and (len(run) >= 2 or len(lines) == 1):
             index = end
             continue
-        kept.append(lines[index])
-        index += 1
+        # No part of a run that is no page header is one either: keep it whole, so that a
+        # long run of addressee-like lines is scanned once, not once per line (quadratic).
+        kept.extend(run or lines[index : index + 1])
+        index = max(end, index + 1)
     return kept
 
 

@@ -106,6 +106,11 @@ _OFFICE_PHRASE = re.compile(
     re.I,
 )
 
+_SIGNATURE_WINDOW_CHARS = 4000
+"""How far below a "/s/" signature its name, title and office lines are looked for."""
+_MAX_NAME_TITLE_WORDS = 24
+"""More words than this on one line are no "Name, Title"."""
+
 # --- titles ------------------------------------------------------------------------------------
 
 _TITLE_WORDS = {
@@ -208,6 +213,8 @@ def _split_name_title(segment: str) -> tuple[str | None, str | None, bool]:
     if not segment:
         return None, None, False
     tokens = segment.split()
+    if len(tokens) > _MAX_NAME_TITLE_WORDS:
+        return None, None, False  # no name and title; trying each cut would be quadratic
     # "Senior Staff Accountants Ibolya Ignat": a plural title before the name
     for cut in range(len(tokens) - 1, 0, -1):
         title, plural = _clean_title(" ".join(tokens[:cut]))
@@ -281,11 +288,15 @@ def _before_signature(text: str) -> str:
 def _signers(text: str) -> list[StaffMember]:
     """People of the signature block: "/s/" signer(s), the printed official last."""
     people: list[StaffMember] = []
+    staff_phone = _PHONE.search(text) is not None
     for signed in _SIGNED.finditer(text):
         signed_text = signed.group("name")
         on_behalf = bool(_FOR.search(signed_text))
         signed_name = _clean_name(_FOR.sub("", signed_text))
-        lines = [line.strip() for line in text[signed.end() :].split("\n")[:8]]
+        # The lines under the signature, from a bounded window: splitting the rest of the
+        # letter at every "/s/" was quadratic in a text full of them.
+        below = text[signed.end() : signed.end() + _SIGNATURE_WINDOW_CHARS]
+        lines = [line.strip() for line in below.split("\n")[:8]]
         lines = [line for line in lines if line]
         lines = lines[: next((i for i, ln in enumerate(lines) if _CC.match(ln)), len(lines))]
         official_name, title, rest = None, None, lines
@@ -299,7 +310,7 @@ def _signers(text: str) -> list[StaffMember]:
             if not line_title:
                 break
             title = title or line_title
-        if not _staff_signature(text, title, rest[:4]):
+        if not _staff_signature(staff_phone, title, rest[:4]):
             continue
         if signed_name and (
             official_name is None or (on_behalf and not _same_person(signed_name, official_name))
@@ -310,8 +321,9 @@ def _signers(text: str) -> list[StaffMember]:
     return people
 
 
-def _staff_signature(text: str, title: str | None, lines: list[str]) -> bool:
-    """Whether a signature is the staff's: an SEC office under it, or a staff title."""
+def _staff_signature(staff_phone: bool, title: str | None, lines: list[str]) -> bool:
+    """Whether a signature is the staff's: an SEC office under it, or a staff title (or any
+    title when the letter gives an SEC phone number, ``staff_phone``)."""
     for line in lines:
         if _DIVISION.search(line):
             return True
@@ -321,7 +333,7 @@ def _staff_signature(text: str, title: str | None, lines: list[str]) -> bool:
             return True
     if title is None:
         return False
-    return bool(_STAFF_TITLE.search(title) or _PHONE.search(text))
+    return bool(_STAFF_TITLE.search(title) or staff_phone)
 
 
 def _name_key(name: str) -> tuple[str, str]:

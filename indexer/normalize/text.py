@@ -14,7 +14,11 @@ from collections import Counter
 
 __all__ = ["clean_text", "paragraphs"]
 
-_LOGO = re.compile(r"^\s*united states securities and exchange commission logo\s*$", re.I | re.M)
+_LOGO = re.compile(
+    r"^[^\S\n]*united states securities and exchange commission logo[^\S\n]*$", re.I | re.M
+)
+"""Spaces but not line breaks around the logo: ``^\\s*`` at every line start of a run of
+blank lines rescanned the whole run (quadratic)."""
 _SGML_REMNANT = re.compile(
     r"\A\s*(?:<DOCUMENT>\s*)?(?:<TYPE>)?(?:CORRESP|DRSLTR|UPLOAD|LETTER)\s+(?:<SEQUENCE>)?\d+\s+"
     r"(?:<FILENAME>)?\S+\.(?:htm|html|txt|pdf)\s*(?:<TEXT>)?",
@@ -25,10 +29,12 @@ _MAIL_MERGE_LINE = re.compile(
 )
 """A line carrying mail-merge field labels: the page's sidebar, residue from end to end."""
 _CLOSING = re.compile(r"\b(Sincerely,?|Very truly yours,?)\s*$")
-_PAGE_LINE = re.compile(r"^\s*(?:-\s*)?Page\s+\d+(?:\s+of\s+\d+)?\s*(?:-)?\s*$", re.I)
+_PAGE_LINE = re.compile(r"^\s*(?:-\s*)?Page\s+\d+(?:\s+of\s+\d+)?\s*(?:-\s*)?$", re.I)
 _PAGE_WITH_DATE = re.compile(r"^[A-Z][a-z]+\.? \d{1,2}, \d{4}\s+Page\s+\d+\b\s*(?P<rest>.*)$")
 """A mail-merge footer read across the page: "May 26, 2022 Page 2 Office of …"."""
-_PAGE_NUMBER_ONLY = re.compile(r"^\s*-?\s*\d{1,2}\s*-?\s*$")
+_PAGE_NUMBER_ONLY = re.compile(r"^\s*(?:-\s*)?\d{1,2}\s*(?:-\s*)?$")
+"""Each ``\\s*`` follows something it cannot match: adjacent ones (``\\s*-?\\s*``) backtrack
+quadratically on a long run of spaces."""
 _FORM_FEED = re.compile(r"\n?\f\n?")
 _BLANKS = re.compile(r"\n{3,}")
 _CHARACTERS = str.maketrans(

@@ -11,7 +11,9 @@ transparent rules, case-insensitive regular expressions matched as whole words:
 - one topic may be the ``fallback`` ("other"), given to a comment that matches nothing.
 
 Text is matched with whitespace runs collapsed to one space and spaced hyphens between words
-closed up ("Non - GAAP" reads "Non-GAAP"), so PDF line breaks do not hide a phrase.
+closed up ("Non - GAAP" reads "Non-GAAP"), so PDF line breaks do not hide a phrase. Only
+the first ``MAX_MATCHED_CHARS`` characters of a text are matched: every topic's patterns scan
+the text, and beyond a few dozen pages that bought seconds per letter and no topic.
 ``TopicMatch.evidence`` holds up to ``MAX_EVIDENCE`` distinct phrases as matched, heading
 phrases first. A letter without comments gets letter-level topics (``comment=None``) from its
 body, between the salutation and the closing (an inquiry about a cybersecurity incident).
@@ -35,9 +37,19 @@ import yaml
 from indexer.errors import ConfigError
 from indexer.normalize.letter import Comment, TopicMatch
 
-__all__ = ["MAX_EVIDENCE", "Taxonomy", "Topic", "assign_topics", "load_taxonomy", "taxonomy_for"]
+__all__ = [
+    "MAX_EVIDENCE",
+    "MAX_MATCHED_CHARS",
+    "Taxonomy",
+    "Topic",
+    "assign_topics",
+    "load_taxonomy",
+    "taxonomy_for",
+]
 
 MAX_EVIDENCE = 3
+MAX_MATCHED_CHARS = 200_000
+"""Characters of a comment (or of a letter body) matched against the taxonomy."""
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _RULE_KEYS = ("headings", "keywords", "exclude")
 _KNOWN_KEYS = {"id", "label", "description", "min_keywords", "fallback", *_RULE_KEYS}
@@ -47,7 +59,10 @@ _SALUTATION = re.compile(
     r"^\s*(?:Dear\b[^\n]*|Ladies and Gentlemen\W*|Gentlemen\W*|To Whom It May Concern\W*)$",
     re.I | re.M,
 )
-_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2}[^a-z\n]*$", re.M)
+_SHOUTED_LINE = re.compile(r"^(?=[^a-z\n]*$)[^\n]*[A-Z]{2}[^\n]*$", re.M)
+"""A line without lower-case letters, with two capitals in a row. The lookahead rejects a line
+with a lower-case letter at once; without it, each capital pair was tried against the rest of
+the line (quadratic on a long line of capitals that ends in lower case)."""
 _CLOSING = re.compile(
     r"^\s*(?:Sincerely|Very truly yours|Respectfully|Yours truly|We remind you|W e remind you|"
     r"In closing|Y ?ou may contact|Please contact|Please direct any questions|"
@@ -202,8 +217,8 @@ def assign_topics(
 
 
 def _match(taxonomy: Taxonomy, heading: str, text: str, number: int | None) -> list[TopicMatch]:
-    heading = _normalize(heading)
-    text = _normalize(text)
+    heading = _normalize(heading[:MAX_MATCHED_CHARS])
+    text = _normalize(text[:MAX_MATCHED_CHARS])
     by_heading: list[TopicMatch] = []
     by_keyword: list[tuple[int, TopicMatch]] = []
     for topic in taxonomy.topics:

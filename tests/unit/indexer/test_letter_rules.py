@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import pytest
@@ -172,3 +173,19 @@ def test_cleaning_removes_page_furniture_and_keeps_the_office() -> None:
     assert "FirstName" not in cleaned and "Comapany" not in cleaned
     assert "1. We note your disclosure\n\nabout Macao." in cleaned
     assert cleaned.endswith("Sincerely,\n\nOffice of Real Estate & Construction")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a\n" + " " * 100_000 + "x\nb",  # page-number pattern: \s*-?\s* backtracked
+        "Page 2" + " " * 100_000 + "x",  # page-line pattern: the same at its end
+        "a" + "\n" * 100_000 + "b",  # logo pattern: ^\s* rescanned each blank line
+    ],
+)
+def test_cleaning_is_linear_on_long_runs_of_spaces_and_blank_lines(raw: str) -> None:
+    # Found by fuzzing (tests/fuzz): each of these took 30 to 70 s.
+    started = time.perf_counter()
+    cleaned = clean_text(raw)
+    assert time.perf_counter() - started < 1.0
+    assert cleaned.split() == raw.split()

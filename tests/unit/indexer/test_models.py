@@ -46,3 +46,19 @@ def test_accessions_and_ciks() -> None:
             normalize_cik(bad)
     with pytest.raises(ValueError, match="not an accession"):
         normalize_accession("0000320193-24-61")
+
+
+@pytest.mark.parametrize(
+    ("normalize", "raw"),
+    [
+        (normalize_cik, "٣٢٠١٩٣"),
+        (normalize_cik, "²"),
+        (normalize_accession, "٠٠٠٠٣٢٠١٩٣-٢٤-٠٠٠٠٦١"),
+        (normalize_file_number, "٠٠١-٣٦٧٤٣"),
+    ],
+)
+def test_digits_of_other_scripts_are_rejected(normalize, raw: str) -> None:
+    # Found by fuzzing (tests/fuzz): \d and str.isdigit() accept them, so a CIK such as
+    # "0000٣٢٠١٩٣" reached the crawl ledger.
+    with pytest.raises(ValueError, match=r"^not an? "):
+        normalize(raw)

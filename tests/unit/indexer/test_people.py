@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -550,3 +551,20 @@ def test_accuracy_on_the_gold_letters(samples_dir: Path) -> None:
             misses.append(f"{entry['path']}: staff {found} != {expected}")
     assert office_ok / len(letters) >= 0.95, misses
     assert staff_ok / staff_total >= 0.95, misses
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a long line under the signature: each cut of it was tried as name and title
+        "Dear Sir:\n\nSincerely,\n/s/ John Doe\n" + "Ab " * 30_000 + "\nOffice of Technology",
+        # many signatures: the rest of the letter was split into lines at each one
+        "Dear Sir:\n\n" + "/s/ John Doe\nBranch Chief\n" * 20_000,
+    ],
+)
+def test_staff_are_found_in_linear_time(text: str) -> None:
+    # Found by fuzzing (tests/fuzz): the first took minutes, the second 11 s.
+    started = time.perf_counter()
+    staff = find_staff(text)
+    assert time.perf_counter() - started < 3.0
+    assert [member.name for member in staff] in ([], ["John Doe"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,13 @@ from crawler.extract.letters import letter_from_folder
 from indexer.normalize.comments import parse_comments
 from indexer.normalize.letter import Comment, TopicMatch
 from indexer.normalize.text import clean_text
-from indexer.normalize.topics import MAX_EVIDENCE, Taxonomy, assign_topics, load_taxonomy
+from indexer.normalize.topics import (
+    MAX_EVIDENCE,
+    MAX_MATCHED_CHARS,
+    Taxonomy,
+    assign_topics,
+    load_taxonomy,
+)
 
 LETTERS_MD_TOPICS = {
     "non_gaap_measures", "mdna_results_of_operations", "liquidity_capital_resources",
@@ -376,3 +383,26 @@ def test_restated_comments_of_a_response_get_topics(samples_dir: Path) -> None:
     found = assign_topics(comments)
     china = _comment_with(comments, "Macao")
     assert "china_based_issuers" in _topics(found, china.number)
+
+
+def test_long_capitals_line_in_the_letter_body_is_read_in_linear_time() -> None:
+    # Found by fuzzing (tests/fuzz): the all-capitals-line pattern tried each capital pair
+    # against the rest of a line that ends in lower case; 180,000 characters took 34 s.
+    load_taxonomy()
+    body = (
+        "Dear Sir:\n\n" + "AB " * 60_000 + "x\n\nWe note the cybersecurity incident.\n\nSincerely,"
+    )
+    started = time.perf_counter()
+    found = assign_topics([], letter_text=body)
+    assert time.perf_counter() - started < 2.0
+    assert [(m.topic, m.comment) for m in found] == [("cybersecurity", None)]
+
+
+def test_only_the_first_matched_characters_of_a_text_are_matched() -> None:
+    # A 1.5 MB letter took seconds in the topic patterns alone; beyond MAX_MATCHED_CHARS
+    # nothing is matched.
+    filler = "x " * (MAX_MATCHED_CHARS // 2)
+    late = Comment(1, None, filler + "We note the cybersecurity incident.")
+    early = Comment(2, None, "We note the cybersecurity incident. " + filler)
+    found = assign_topics([late, early])
+    assert [(m.topic, m.comment) for m in found] == [("other", 1), ("cybersecurity", 2)]
