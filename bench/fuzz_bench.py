@@ -4,12 +4,15 @@ and memory.
 Every target of ``bench/fuzz_targets.py`` (SGML submissions and headers, index files, the
 feed, folder listings, submissions JSON, error pages, uudecoding, PDF, HTML and plain-text
 extraction, letter assembly, the normalizer and the threader) gets its share of ``--cases``
-(default 11,000). Cases run in a worker process capped at ``--memory-mb`` of address space,
-each within ``--timeout-seconds``. A case passes when the parser returned a well-formed result
-or raised its documented error with a reason; it fails on any other exception (crash), a
-result that breaks an invariant (broken), a hang, exhausted memory or a dead worker. Each
-failing input is saved under ``test-output/fuzz-failures/`` (``.pickle`` to replay with
-``--replay``, the raw input, and a ``.json`` note). One case per target plus a total.
+(default 11,000: sgml 1,500, header 700, index 1,300, feed 500, listing 500, subs-json 500,
+pages 300, uudecode 1,200, pdf 800, html 900, plaintext 500, letters 500, normalize 1,400,
+threads 400; ``--targets`` runs a subset with the same total). Cases run in a worker
+process capped at ``--memory-mb`` of address space, each within ``--timeout-seconds``. A case
+passes when the parser returned a well-formed result or raised its documented error with a
+reason; it fails on any other exception (crash), a result that breaks an invariant (broken),
+a hang, exhausted memory or a dead worker. Each failing input is saved under
+``test-output/fuzz-failures/`` (``.pickle`` to replay with ``--replay``, the raw input, and
+a ``.json`` note). One case per target plus a total.
 
     .venv/bin/python -m bench.fuzz_bench [--cases 11000] [--seed 0] [--json]
     .venv/bin/python -m bench.fuzz_bench --replay test-output/fuzz-failures/sgml-00012.pickle

@@ -36,7 +36,9 @@ _SKIPPED = frozenset({"script", "style", "head", "noscript", "img", "svg", "obje
 _WRAPPER_START = re.compile(r"^\s*<DOCUMENT>.*?<TEXT>", re.DOTALL | re.IGNORECASE)
 _WRAPPER_END = re.compile(r"</TEXT>\s*</DOCUMENT>\s*$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\u200b]+")
-_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*>")
+_TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*+)[^<>]*+>")
+"""A start or end tag. Possessive (``*+``): backtracking between the name and the rest was
+quadratic on a ``<`` followed by a long run of letters."""
 _VOID = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
     "source", "track", "wbr",
