@@ -12,15 +12,9 @@ final raw store, ledger and indices equal the reference run's.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-import uuid
-from pathlib import Path
-
-from elasticsearch import Elasticsearch
 
 from bench.cases import Case, print_cases
-from tests.conftest import DEFAULT_ES_URL, DEFAULT_SAMPLES, remove_prefix
+from bench.scratch import scratch_run
 from tests.es.crash import PHASES, CrashResult, run_crash_trials
 
 _MOMENTS = {
@@ -79,23 +73,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--json", action="store_true", help="Print the cases as JSON.")
     args = parser.parse_args()
-    es_url = os.environ.get("ELASTICSEARCH_URL") or DEFAULT_ES_URL
-    samples = Path(os.environ.get("EDGAR_SAMPLES") or DEFAULT_SAMPLES)
-    prefix = f"bench-crash-{uuid.uuid4().hex[:8]}-"
-    try:
-        with tempfile.TemporaryDirectory(prefix="crash-bench-") as work:
-            result = run_crash_trials(
-                es_url=es_url,
-                prefix=prefix,
-                samples_dir=samples,
-                work_dir=Path(work),
-                kills=args.kills,
-                filings=args.filings,
-                seed=args.seed,
-            )
-    finally:
-        with Elasticsearch(es_url) as es:
-            remove_prefix(es, prefix)
+    with scratch_run("crash") as run:
+        result = run_crash_trials(
+            es_url=run.es_url,
+            prefix=run.prefix,
+            samples_dir=run.samples_dir,
+            work_dir=run.work_dir,
+            kills=args.kills,
+            filings=args.filings,
+            seed=args.seed,
+        )
     return print_cases(crash_cases(result), as_json=args.json)
 
 

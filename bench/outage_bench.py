@@ -11,15 +11,9 @@ daemon's own retries, and no filing was lost or downloaded twice.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
-import uuid
-from pathlib import Path
-
-from elasticsearch import Elasticsearch
 
 from bench.cases import Case, print_cases
-from tests.conftest import DEFAULT_ES_URL, DEFAULT_SAMPLES, remove_prefix
+from bench.scratch import scratch_run
 from tests.es.outage import OutageResult, run_outage
 
 
@@ -68,22 +62,15 @@ def main() -> int:
     parser.add_argument("--filings", type=int, default=60)
     parser.add_argument("--json", action="store_true", help="Print the cases as JSON.")
     args = parser.parse_args()
-    es_url = os.environ.get("ELASTICSEARCH_URL") or DEFAULT_ES_URL
-    samples = Path(os.environ.get("EDGAR_SAMPLES") or DEFAULT_SAMPLES)
-    prefix = f"bench-outage-{uuid.uuid4().hex[:8]}-"
-    try:
-        with tempfile.TemporaryDirectory(prefix="outage-bench-") as work:
-            result = run_outage(
-                es_url=es_url,
-                prefix=prefix,
-                samples_dir=samples,
-                work_dir=Path(work),
-                filings=args.filings,
-                outage_seconds=args.seconds,
-            )
-    finally:
-        with Elasticsearch(es_url) as es:
-            remove_prefix(es, prefix)
+    with scratch_run("outage") as run:
+        result = run_outage(
+            es_url=run.es_url,
+            prefix=run.prefix,
+            samples_dir=run.samples_dir,
+            work_dir=run.work_dir,
+            filings=args.filings,
+            outage_seconds=args.seconds,
+        )
     return print_cases([outage_case(result)], as_json=args.json)
 
 
