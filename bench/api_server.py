@@ -9,7 +9,6 @@ can show why requests failed.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,11 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["free_port", "running_api"]
+from tests.ports import free_port
+
+__all__ = ["running_api"]
 
 READY_TIMEOUT_SECONDS = 60.0
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from tests.es.api.relay import TcpRelay
 from tests.fake_edgar import FakeEdgar, FakeEdgarConfig
 from tests.integration.crawler.conftest import crawler_env
 from tests.integration.crawler.datadir import read_data_dir
+from tests.ports import free_port
 
 _DAYS = 4
 """The daemon's first crawl reads the last days (``crawler.first_crawl_days``): the filings
@@ -63,12 +63,6 @@ class OutageResult:
     @property
     def duplicated_downloads(self) -> int:
         return sum(count - 1 for count in self.downloads.values() if count > 1)
-
-
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _awaiting(data_dir: Path) -> int:
@@ -115,7 +109,7 @@ def run_outage(
     result = OutageResult(filings=filings, outage_seconds=outage_seconds)
     host, port = httpx.URL(es_url).host, httpx.URL(es_url).port or 9200
     data_dir = work_dir / "data"
-    api_port = _free_port()
+    api_port = free_port()
     with (
         TcpRelay(host, port) as relay,
         FakeEdgar(samples_dir, FakeEdgarConfig(delay_ms=(60, 120))) as edgar,

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _corresp(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -37,8 +32,8 @@ def node_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CORRESP")}
     env |= {
         "CORRESP__STORAGE__DATA_DIR": str(tmp_path / "data"),
-        "CORRESP__ELASTICSEARCH__MANAGED__HTTP_PORT": str(_free_port()),
-        "CORRESP__ELASTICSEARCH__MANAGED__TRANSPORT_PORT": str(_free_port()),
+        "CORRESP__ELASTICSEARCH__MANAGED__HTTP_PORT": str(free_port()),
+        "CORRESP__ELASTICSEARCH__MANAGED__TRANSPORT_PORT": str(free_port()),
         "CORRESP__ELASTICSEARCH__MANAGED__HEAP": "256m",
     }
     if cache := os.environ.get("ES_DISTRIBUTION_CACHE"):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -20,21 +19,16 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli.main import cli
+from tests.ports import free_port
 
 STARTUP_SECONDS = 60.0
 WORKER_LINE = re.compile(r"Started server process \[(\d+)\]")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[int, Path, subprocess.Popen[bytes]]]:
     """``corresp serve --workers 2`` on a free port: (port, log file, process)."""
-    port = _free_port()
+    port = free_port()
     env = os.environ | {
         "CORRESP__ELASTICSEARCH__URL": "http://127.0.0.1:9",
         "CORRESP__STORAGE__DATA_DIR": str(tmp_path),
