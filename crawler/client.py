@@ -53,6 +53,10 @@ MockTransport = httpx.MockTransport
 
 _SERVER_ERRORS = frozenset({500, 502, 503, 504})
 _MAX_CONSECUTIVE_BLOCKS = 3
+MAX_RETRY_AFTER_SECONDS = 3600.0
+"""The longest ``Retry-After`` honoured. A longer (or absurd) one is cut to this, with a
+warning: the crawler waits an hour, and a server still refusing then ends the pass after
+repeated blocks, instead of a pass that sleeps for days on one header."""
 _CHUNK = 1 << 16
 
 
@@ -405,17 +409,28 @@ def _transport_problem(exc: httpx.HTTPError | ContentCodingError) -> str:
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
-    """A ``Retry-After`` header (seconds or an HTTP date) in seconds from now."""
+    """A ``Retry-After`` header (seconds or an HTTP date) in seconds from now, at most
+    ``MAX_RETRY_AFTER_SECONDS``; None when absent or unreadable."""
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
+    if text.isascii() and text.isdigit():
+        seconds = float(text)
+    else:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, OverflowError):
+            return None
+        seconds = max(0.0, moment.timestamp() - time.time())
+    if seconds > MAX_RETRY_AFTER_SECONDS:
+        logger.warning(
+            "Retry-After %r is longer than the %.0f s the crawler waits at most: waiting %.0f s",
+            text[:40],
+            MAX_RETRY_AFTER_SECONDS,
+            MAX_RETRY_AFTER_SECONDS,
+        )
+        return MAX_RETRY_AFTER_SECONDS
+    return seconds
 
 
 def make_client(

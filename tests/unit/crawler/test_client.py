@@ -344,6 +344,40 @@ def test_retry_after_header_is_honoured(monkeypatch, connect, clock) -> None:
     assert server.times[1] - server.times[0] >= 120
 
 
+@pytest.mark.parametrize("header", ["999999999", "9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_an_absurd_retry_after_is_cut_to_an_hour(
+    monkeypatch, connect, clock, caplog, header: str
+) -> None:
+    fake_time = SimpleNamespace(monotonic=clock, sleep=clock.sleep, time=time.time)
+    monkeypatch.setattr(client_module, "time", fake_time)
+    server = Server(status(429, b"", **{"retry-after": header}), ok(), clock=clock)
+    client = connect(server)
+    client._sleep = clock.sleep
+
+    client.get("www", PATH)
+
+    waited = server.times[1] - server.times[0]
+    assert 3600 == client_module.MAX_RETRY_AFTER_SECONDS <= waited < 3600 + 5
+    assert "longer than the 3600 s the crawler waits at most" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("soon", None),
+        ("-5", None),
+        ("١٢٠", None),
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("Mon, 01 Jan 2001 00:00:00 GMT", 0.0),
+    ],
+)
+def test_retry_after_values(header: str | None, expected: float | None) -> None:
+    assert client_module._retry_after_seconds(header) == expected
+
+
 def test_injected_sleep_receives_exactly_the_retry_delay(connect, waits) -> None:
     policy = RetryPolicy(max_attempts=2, base_delay_seconds=0.02, max_delay_seconds=1, jitter=0)
     server = Server(status(500), ok())
