@@ -2,8 +2,10 @@
 
 Runs the CI part of the suite (the pytest files below, against the real node and the fake
 EDGAR), then the long runs in ``bench/`` (each with ``--json``), and prints one table of every
-case. ``--quick`` runs only the pytest part; ``--write FILE`` also saves the table as
-Markdown (the README links to the last one saved, ``bench/reliability-report.md``).
+case. The CI part is reported one row per test file (every failing test is named); the
+Markdown report (``--write FILE``; the README links to the last one saved,
+``bench/reliability-report.md``) also lists every test in a folded section. ``--quick`` runs
+only the pytest part.
 
     .venv/bin/python -m bench.reliability [--quick] [--write bench/reliability-report.md]
 
@@ -15,11 +17,14 @@ Needs what the tests need: the managed Elasticsearch node (``corresp es up``) or
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,13 +100,8 @@ def _junit_cases(report: Path) -> list[Case]:
     cases = []
     for test in ET.parse(report).getroot().iter("testcase"):
         file = test.get("classname", "").replace(".", "/")
-        area = next(
-            (
-                area
-                for path, area in TEST_AREAS.items()
-                if file.startswith(path.removesuffix(".py"))
-            ),
-            "other",
+        path = next(
+            (path for path in TEST_AREAS if file.startswith(path.removesuffix(".py"))), file
         )
         outcome = "passed"
         for child in test:
@@ -111,8 +111,59 @@ def _junit_cases(report: Path) -> list[Case]:
                 outcome = "skipped"  # a skip is not a pass
         name = f"{Path(file).name}::{test.get('name', '')}"
         seconds = float(test.get("time", 0))
-        cases.append(Case(area, name, outcome == "passed", f"{outcome} in {seconds:.1f} s"))
+        cases.append(
+            Case(
+                TEST_AREAS.get(path, "other"),
+                name,
+                outcome == "passed",
+                f"{outcome} in {seconds:.1f} s",
+                {"path": path, "outcome": outcome, "seconds": seconds},
+            )
+        )
     return cases
+
+
+def by_file(tests: list[Case]) -> list[Case]:
+    """One case per test file or folder of the CI part, then each test that did not pass."""
+    groups: dict[str, list[Case]] = {}
+    for test in tests:
+        groups.setdefault(str(test.data.get("path", test.name)), []).append(test)
+    rows = []
+    for path, members in groups.items():
+        outcomes = Counter(str(test.data.get("outcome", "")) for test in members)
+        seconds = sum(float(test.data.get("seconds", 0.0)) for test in members)
+        counts = ", ".join(
+            f"{outcomes[outcome]} {outcome}"
+            for outcome in ("passed", "failed", "skipped")
+            if outcomes[outcome]
+        )
+        rows.append(
+            Case(
+                members[0].area,
+                f"{path} ({len(members)} tests)",
+                all(test.passed for test in members),
+                f"{counts}; {seconds:.1f} s",
+            )
+        )
+    return rows + [test for test in tests if not test.passed]
+
+
+def _git(*arguments: str) -> str:
+    run = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
+    return run.stdout.strip()
+
+
+def context_line() -> str:
+    """Commit, machine and its load when the run started: what the figures depend on."""
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()[0]
+    return (
+        f"commit {commit or 'unknown'}{' with local changes' if dirty else ''}; "
+        f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"load average {load:.2f} at the start"
+    )
 
 
 def bench_cases(bench: Bench) -> list[Case]:
@@ -137,41 +188,62 @@ def bench_cases(bench: Bench) -> list[Case]:
         ]
 
 
-def markdown(cases: list[Case]) -> str:
-    """The table as Markdown, with the run's date and totals."""
+def _table(cases: list[Case]) -> list[str]:
+    lines = ["| area | case | result | figures |", "| --- | --- | --- | --- |"]
+    for case in cases:
+        figures = case.figures.replace("|", "\\|")
+        name = case.name.replace("|", "\\|")
+        lines.append(
+            f"| {case.area} | {name} | {'PASS' if case.passed else '**FAIL**'} | {figures} |"
+        )
+    return lines
+
+
+def markdown(tests: list[Case], benches: list[Case], context: str) -> str:
+    """The report as Markdown: totals, the long runs, the CI part by file, every test."""
+    cases = [*tests, *benches]
     passed = sum(case.passed for case in cases)
     lines = [
         "# Reliability and security report",
         "",
-        f"Generated by `python -m bench.reliability` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: "
-        f"**{passed}/{len(cases)} cases passed**.",
+        f"Generated by `python -m bench.reliability` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC "
+        f"({context}): **{passed}/{len(cases)} cases passed**.",
         "",
-        "| area | case | result | figures |",
-        "| --- | --- | --- | --- |",
     ]
-    for case in cases:
-        figures = case.figures.replace("|", "\\|")
-        lines.append(
-            f"| {case.area} | {case.name} | {'PASS' if case.passed else '**FAIL**'} | {figures} |"
-        )
+    if benches:
+        lines += ["## Long runs (`bench/`)", "", *_table(benches), ""]
+    lines += [
+        "## CI part (`tests/`, run by `.ci/run`)",
+        "",
+        *_table(by_file(tests)),
+        "",
+        "<details><summary>Every test of the CI part</summary>",
+        "",
+        *_table(tests),
+        "",
+        "</details>",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Only the CI part (pytest).")
-    parser.add_argument("--write", metavar="FILE", help="Also save the table as Markdown.")
+    parser.add_argument("--write", metavar="FILE", help="Also save the report as Markdown.")
     args = parser.parse_args()
-    cases = test_cases()
+    context = context_line()
+    tests = test_cases()
+    benches: list[Case] = []
     if not args.quick:
         for bench in BENCHES:
             print(f"== {bench.module}", file=sys.stderr, flush=True)
-            cases.extend(bench_cases(bench))
-    print(render_table(cases))
+            benches.extend(bench_cases(bench))
+    cases = [*tests, *benches]
+    print(render_table([*by_file(tests), *benches]))
     failed = [case for case in cases if not case.passed]
-    print(f"\n{len(cases) - len(failed)}/{len(cases)} cases passed")
+    print(f"\n{len(cases) - len(failed)}/{len(cases)} cases passed ({context})")
     if args.write:
-        Path(args.write).write_text(markdown(cases), encoding="utf-8")
+        Path(args.write).write_text(markdown(tests, benches, context), encoding="utf-8")
     return 1 if failed else 0
 
 
