@@ -140,7 +140,7 @@ def by_file(tests: list[Case]) -> list[Case]:
         rows.append(
             Case(
                 members[0].area,
-                f"{path} ({len(members)} tests)",
+                f"{path} ({len(members)} test{'' if len(members) == 1 else 's'})",
                 all(test.passed for test in members),
                 f"{counts}; {seconds:.1f} s",
             )

@@ -42,7 +42,7 @@ def test_each_test_gets_its_area_and_a_skip_is_not_a_pass(tmp_path: Path) -> Non
 def test_rows_are_per_file_then_every_test_that_did_not_pass(tmp_path: Path) -> None:
     rows = by_file(_tests(tmp_path))
     assert [(row.name, row.passed, row.figures) for row in rows] == [
-        ("tests/es/test_crash_recovery.py (1 tests)", True, "1 passed; 51.2 s"),
+        ("tests/es/test_crash_recovery.py (1 test)", True, "1 passed; 51.2 s"),
         ("tests/fuzz (3 tests)", False, "1 passed, 1 failed, 1 skipped; 4.0 s"),
         ("test_sgml::test_round_trip", False, "failed in 2.0 s"),
         ("test_index::test_rows", False, "skipped in 0.5 s"),
