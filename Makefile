@@ -10,7 +10,7 @@ run: install
 test: install
 	@scripts/test.sh
 
-# The reliability and security suite with its long runs (about 15 minutes); prints the report.
+# The reliability and security suite with its long runs (about 25 minutes on 2 cores); prints the report.
 reliability: install
 	@scripts/reliability.sh
 
