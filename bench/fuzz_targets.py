@@ -10,6 +10,7 @@ the target and the case number.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 from collections.abc import Callable
@@ -156,6 +157,12 @@ def _pages(rng: random.Random, corpus: Corpus, number: int) -> FuzzCase:
 _PDF_BLOCK = re.compile(rb"<PDF>(.*?)</PDF>", re.DOTALL)
 
 
+@functools.cache
+def _pdf_blocks(corpus: Corpus) -> list[bytes]:
+    """The uuencoded PDF blocks of the sample submissions (found once per corpus)."""
+    return [m.group(1) for data in corpus.submissions for m in _PDF_BLOCK.finditer(data)]
+
+
 def _uudecode(rng: random.Random, corpus: Corpus, number: int) -> FuzzCase:
     roll = rng.random()
     if roll < 0.4:
@@ -166,8 +173,7 @@ def _uudecode(rng: random.Random, corpus: Corpus, number: int) -> FuzzCase:
             "uudecode", number, "uudecode", (block,), {"expected": payload}, "generated"
         )
     if roll < 0.7:
-        blocks = [m.group(1) for data in corpus.submissions for m in _PDF_BLOCK.finditer(data)]
-        seed, origin = rng.choice(blocks), "sample"
+        seed, origin = rng.choice(_pdf_blocks(corpus)), "sample"
     else:
         seed, origin = uuencode(bytes(rng.getrandbits(8) for _ in range(2000))), "generated+mutated"
     block, log = _mutated(seed, rng, [])

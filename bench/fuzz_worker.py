@@ -16,7 +16,7 @@ import multiprocessing
 import resource
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
@@ -53,9 +53,7 @@ def serve(connection: Connection, memory_bytes: int) -> None:
         started = time.perf_counter()
         result = _run(case)
         seconds = time.perf_counter() - started
-        connection.send(
-            WorkerResult(result.kind, result.status, result.reason, seconds, _peak_rss_bytes())
-        )
+        connection.send(replace(result, seconds=seconds, peak_rss_bytes=_peak_rss_bytes()))
 
 
 def _peak_rss_bytes() -> int:

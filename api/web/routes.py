@@ -28,6 +28,7 @@ from api.errors import ApiError, BadRequestError, NotFoundError, describe_valida
 from api.routes.companies import get_company
 from api.routes.letters import get_letter
 from api.routes.search import run_search
+from api.routes.stats import run_stats
 from api.routes.threads import get_thread
 from api.schemas import (
     CommentHit,
@@ -36,13 +37,6 @@ from api.schemas import (
     LetterHit,
     SearchResults,
     ThreadDetail,
-)
-from api.stats import (
-    build_stats,
-    build_stats_letters_body,
-    build_stats_threads_body,
-    needs_review_ids,
-    read_review_ids,
 )
 from api.web import pages
 from api.web.links import SearchState
@@ -191,21 +185,6 @@ def statistics_page(request: Request, service: ServiceDep, settings: SettingsDep
     filters = LetterFilters.model_validate(
         {name: getattr(state.params, name) for name in LetterFilters.model_fields}
     )
-    letters = service.search(
-        service.targets.letters,
-        build_stats_letters_body(filters),
-        action="counting letters",
-        limited=True,
-    )
-    review_ids, truncated = read_review_ids(letters) if needs_review_ids(filters) else (None, False)
-    threads_body = build_stats_threads_body(filters, review_ids=review_ids)
-    threads = service.search(
-        service.targets.threads,
-        pages.statistics_threads_body(threads_body),
-        action="measuring days to close",
-    )
-    stats = build_stats(
-        letters, threads, ids_truncated=truncated, notes=service.stopped_notes(letters, threads)
-    )
+    stats, threads = run_stats(filters, service, threads_body=pages.statistics_threads_body)
     context = pages.statistics_context(state, stats, threads, settings=settings)
     return render(request, "statistics.html", context)

@@ -118,10 +118,7 @@ def run_crash_trials(
         edgar.fault_table.clear()
         result.final_exit = _crawl(trials).wait(timeout=300)
         assert reference.wait(timeout=300) == 0, "the reference crawl failed"
-        result.downloads = sum(
-            bool(_FILING.search(r.path)) and r.user_agent != _REFERENCE_AGENT
-            for r in edgar.requests
-        )
+        result.downloads = _count_downloads_since(edgar, 0)
     found = read_data_dir(trial_dir)
     result.stored = len(found.stored)
     result.store_problems = found.problems()

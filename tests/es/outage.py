@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import closing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,7 +26,7 @@ from elasticsearch import Elasticsearch
 from tests.es.api.relay import TcpRelay
 from tests.fake_edgar import FakeEdgar, FakeEdgarConfig
 from tests.integration.crawler.conftest import crawler_env
-from tests.integration.crawler.datadir import read_data_dir
+from tests.integration.crawler.datadir import awaiting_index, fetched_count, read_data_dir
 from tests.ports import free_port
 
 _DAYS = 4
@@ -63,16 +62,6 @@ class OutageResult:
     @property
     def duplicated_downloads(self) -> int:
         return sum(count - 1 for count in self.downloads.values() if count > 1)
-
-
-def _awaiting(data_dir: Path) -> int:
-    with closing(
-        sqlite3.connect(f"file:{data_dir / 'crawl-state.sqlite3'}?mode=ro", uri=True)
-    ) as db:
-        row = db.execute(
-            "SELECT COUNT(*) FROM filings WHERE status = 'fetched' AND ingested_at IS NULL"
-        ).fetchone()
-    return int(row[0])
 
 
 def _probe(api: httpx.Client, result: OutageResult, *, during: bool) -> int:
@@ -180,21 +169,21 @@ def _drive(
 ) -> None:
     with httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=15) as api:
         _wait(lambda: _api_up(api), 60, "the API did not start")
-        _wait(lambda: any(r.path.endswith(".txt") for r in edgar.requests), 60, "no download")
+        _wait(lambda: _downloads(edgar) > 0, 60, "no download")
         assert daemon.poll() is None, "the daemon ended early"
         relay.stop()  # the node goes away in the middle of the crawl
         cut, downloads_before = time.monotonic(), _downloads(edgar)
-        fetched_before = len(read_data_dir(data_dir).fetched)
+        fetched_before = fetched_count(data_dir)
         while time.monotonic() - cut < result.outage_seconds:
             _probe(api, result, during=True)
             time.sleep(0.5)
         result.downloads_during_outage = _downloads(edgar) - downloads_before
-        result.fetched_during_outage = len(read_data_dir(data_dir).fetched) - fetched_before
+        result.fetched_during_outage = fetched_count(data_dir) - fetched_before
         relay.start()  # the node is back, on the same address
         back = time.monotonic()
         while time.monotonic() - back < catch_up_timeout:
             total = _probe(api, result, during=False)
-            if total >= result.filings and _awaiting(data_dir) == 0:
+            if total >= result.filings and awaiting_index(data_dir) == 0:
                 result.seconds_to_catch_up = round(time.monotonic() - back, 1)
                 return
             time.sleep(0.5)
@@ -211,10 +200,10 @@ def _api_up(api: httpx.Client) -> bool:
         return False
 
 
-def _wait(condition: object, seconds: float, message: str) -> None:
+def _wait(condition: Callable[[], bool], seconds: float, message: str) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.1)
     raise AssertionError(message)

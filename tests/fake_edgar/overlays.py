@@ -55,12 +55,6 @@ class Overlays:
         with self._lock:
             self._paths.pop(path, None)
 
-    def served(self, path: str) -> int:
-        """Requests the overlay of `path` answered so far (0 if there is none)."""
-        with self._lock:
-            versions = self._paths.get(path)
-            return 0 if versions is None else versions.served
-
     def resolve(self, path: str) -> tuple[bool, Reply | None]:
         """(True, reply or None for missing) when `path` has an overlay, else (False, None)."""
         with self._lock:

@@ -1,16 +1,12 @@
-"""The fuzz tests' Hypothesis profile (registered as ``corresp-fuzz``) and their seed corpus."""
+"""The fuzz tests' seed corpus (their Hypothesis settings: ``tests/fuzz/profile.py``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
 
 from tests.fuzz.corpus import Corpus
-from tests.fuzz.profile import FUZZ_PROFILE, PROFILE_NAME
-
-settings.register_profile(PROFILE_NAME, FUZZ_PROFILE)
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,12 @@ so a seed and a case number always name the same input.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from crawler.extract.letters import letter_from_folder
+from tests.fake_edgar.samples import SampleStore
 
 __all__ = ["Corpus", "LetterSeed"]
 
@@ -123,8 +123,9 @@ class Corpus:
     def letter_texts(self) -> list[LetterSeed]:
         """Extracted text of ``letter_count`` letters, PDFs and HTML alternately."""
         folders = sorted(p for p in self.root.glob("documents/*/*") if p.is_dir())
-        pdf = [f for f in folders if any(f.glob("*.pdf"))]
-        html = [f for f in folders if not any(f.glob("*.pdf"))]
+        has_pdf = {folder: any(folder.glob("*.pdf")) for folder in folders}
+        pdf = [folder for folder in folders if has_pdf[folder]]
+        html = [folder for folder in folders if not has_pdf[folder]]
         chosen: list[Path] = []
         for group in (pdf, html):
             count = self.letter_count // 2
@@ -141,10 +142,7 @@ class Corpus:
 
     def _document_forms(self) -> dict[str, str]:
         """``CIK/FOLDER`` -> form type, from MANIFEST.tsv's document rows."""
-        with (self.root / "MANIFEST.tsv").open(encoding="utf-8", newline="") as manifest:
-            rows = csv.DictReader(manifest, delimiter="\t")
-            return {
-                "/".join(row["local_path"].split("/")[1:3]): row["form_type"].split(" (")[0]
-                for row in rows
-                if row["kind"] == "document"
-            }
+        return {
+            "/".join(row.local_path.split("/")[1:3]): row.form
+            for row in SampleStore.at(self.root).rows("document")
+        }

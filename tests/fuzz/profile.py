@@ -16,9 +16,7 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-__all__ = ["FUZZ_PROFILE", "PROFILE_NAME", "fuzz_settings", "randoms"]
-
-PROFILE_NAME = "corresp-fuzz"
+__all__ = ["FUZZ_PROFILE", "fuzz_settings", "randoms"]
 
 FUZZ_PROFILE = settings(
     derandomize=True,

@@ -118,6 +118,11 @@ def _expect_incoming(letter: IncomingLetter, documents: Mapping[str, bytes] | No
 
 def check_normalize(text: str, *, form: str, text_source: TextSource = TextSource.PLAIN) -> Outcome:
     """``normalize_letter``: no step fails; comments in order, their words from the letter."""
+    return _checked_normalize(text, form=form, text_source=text_source)[1]
+
+
+def _checked_normalize(text: str, *, form: str, text_source: TextSource) -> tuple[Letter, Outcome]:
+    """The normalized letter (checked as ``check_normalize`` says) and its outcome."""
     incoming = IncomingLetter(
         accession=FUZZ_ACCESSION, form=form, text=text, text_source=text_source
     )
@@ -135,19 +140,13 @@ def check_normalize(text: str, *, form: str, text_source: TextSource = TextSourc
                 f"comment {comment.number} has words that are not in the letter, in order",
             )
     json.dumps(letter.to_public_dict())
-    return explained(letter.warnings)
+    return letter, explained(letter.warnings)
 
 
 def check_staff_letter_round_trip(generated: GeneratedStaffLetter) -> Outcome:
     """A generated staff letter gives back its date, file number and comments."""
-    outcome = check_normalize(generated.text, form="UPLOAD", text_source=TextSource.TEXT_EXTRACT)
-    letter = normalize_letter(
-        IncomingLetter(
-            accession=FUZZ_ACCESSION,
-            form="UPLOAD",
-            text=generated.text,
-            text_source=TextSource.TEXT_EXTRACT,
-        )
+    letter, outcome = _checked_normalize(
+        generated.text, form="UPLOAD", text_source=TextSource.TEXT_EXTRACT
     )
     expect(letter.letter_date == generated.letter_date, f"letter date {letter.letter_date}")
     expect(generated.file_number in letter.file_numbers, f"file numbers {letter.file_numbers}")

@@ -63,6 +63,23 @@ def read_data_dir(data_dir: Path) -> DataDir:
     return DataDir(stored, ledger, sorted(raw.glob("*/*/.tmp-*")))
 
 
+def fetched_count(data_dir: Path) -> int:
+    """Filings the ledger records as fetched (the ledger only; the store is not read)."""
+    return _count(data_dir, "status = 'fetched'")
+
+
+def awaiting_index(data_dir: Path) -> int:
+    """Fetched filings the ledger does not yet record as indexed."""
+    return _count(data_dir, "status = 'fetched' AND ingested_at IS NULL")
+
+
+def _count(data_dir: Path, condition: str) -> int:
+    if not (data_dir / LEDGER).exists():
+        return 0
+    with closing(_read_only(data_dir)) as db:
+        return int(db.execute(f"SELECT COUNT(*) FROM filings WHERE {condition}").fetchone()[0])
+
+
 def failures(data_dir: Path) -> dict[str, str | None]:
     """Accession -> last recorded error of every filing not fetched."""
     with closing(_read_only(data_dir)) as db:

@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ from tests.fake_edgar import FakeEdgar, FakeEdgarConfig, RequestRecord
 from tests.fake_edgar.limits import BlockWindow, peak_requests
 from tests.fake_edgar.urls import daily_index_path
 from tests.integration.crawler.conftest import crawler_env
+from tests.integration.crawler.datadir import LEDGER, fetched_count
 from tests.integration.crawler.fault_matrix import Arena, Scenario, Timings
 
 __all__ = [
@@ -140,9 +142,9 @@ def run_scenario(
                 scenario.between(arena)
             since = ["--since", first.isoformat()] if number == 0 else []
             args = [*since, "--until", until.isoformat()]
-            passes.append(_crawl(edgar, env, args, data_dir / "crawl-state.sqlite3"))
+            passes.append(_crawl(edgar, env, args, data_dir))
         requests, windows, violations = edgar.requests, edgar.block_windows, edgar.violations
-    ledger, problems = _read_ledger(data_dir / "crawl-state.sqlite3")
+    ledger, problems = _read_ledger(data_dir / LEDGER)
     return Observation(
         scenario=scenario,
         arena=arena,
@@ -169,7 +171,7 @@ def _settings(timings: Timings, scenario: Scenario) -> dict[str, str]:
     }
 
 
-def _crawl(edgar: FakeEdgar, env: dict[str, str], args: list[str], ledger: Path) -> Pass:
+def _crawl(edgar: FakeEdgar, env: dict[str, str], args: list[str], data_dir: Path) -> Pass:
     command = [sys.executable, "-m", "indexer", "crawl", *args, "--json", "--no-index"]
     started, server_started = time.monotonic(), edgar.clock()
     exit_code, stdout, stderr, cpu = _run_measured(command, env)
@@ -180,7 +182,7 @@ def _crawl(edgar: FakeEdgar, env: dict[str, str], args: list[str], ledger: Path)
         wall_seconds=time.monotonic() - started,
         cpu_seconds=cpu,
         started=server_started,
-        stored_after=sum(row["status"] == "fetched" for row in _read_ledger(ledger)[0].values()),
+        stored_after=fetched_count(data_dir),
     )
 
 
@@ -216,7 +218,7 @@ def _run_measured(command: list[str], env: dict[str, str]) -> tuple[int, str, st
 def _read_ledger(path: Path) -> tuple[dict[str, dict[str, object]], list[dict[str, object]]]:
     if not path.exists():
         return {}, []
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.row_factory = sqlite3.Row
         filings = {row["accession"]: dict(row) for row in db.execute("SELECT * FROM filings")}
         problems = [dict(row) for row in db.execute("SELECT * FROM problems")]
