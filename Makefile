@@ -24,6 +24,10 @@ lock:
 	.venv-lock/bin/pip freeze --exclude corresp | sed '1i # Pinned versions for a reproducible install: `make lock` regenerates.' > constraints.txt
 	rm -rf .venv-lock
 
+# Stop the managed node and remove what this checkout made: the node's files (indices, logs,
+# config; wherever they live, see `corresp es status`), the demo's data, the virtual environment
+# and caches. A real crawl's raw store and ledger (data/raw, data/crawl-state.sqlite3) stay:
+# `corresp reindex` rebuilds the indices from them. The shared distribution cache stays too.
 clean:
-	-.venv/bin/corresp es down
-	rm -rf .venv .pytest_cache .ruff_cache
+	-.venv/bin/corresp es down --purge
+	rm -rf data/demo .venv .pytest_cache .ruff_cache .import_linter_cache test-output

@@ -123,7 +123,7 @@ def _alert_line(alerts: dict[str, int]) -> str | None:
 def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, title: str) -> None:
     alerts = _alert_summary(handoff)
     if as_json:
-        emit_json(report_.to_dict() | alerts)
+        emit_json(report_.to_dict() | alerts | {"searchable": handoff.searchable})
     else:
         out.print(
             f"{title}: {report_.found} listed ({report_.new} new, {report_.already_stored} "
@@ -133,6 +133,12 @@ def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, titl
         if report_.adopted:
             out.print(f"{report_.adopted} recovered from the raw store without downloading")
         out.print(f"{report_.indexed} indexed, {report_.awaiting_index} awaiting indexing")
+        if handoff.searchable is not None:
+            found = handoff.searchable
+            out.print(
+                f"searchable now: {found['letters']:,} letters, {found['comments']:,} staff "
+                f"comments, {found['threads']:,} review threads"
+            )
         if line := _alert_line(alerts):
             out.print(line)
         if report_.index_error:

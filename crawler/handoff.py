@@ -27,7 +27,13 @@ from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import make_es_client
 from indexer.incoming import IncomingLetter
 from indexer.ingest import Ingester
-from indexer.lifecycle import ensure_schema, index_names, new_indices, swap_aliases
+from indexer.lifecycle import (
+    count_documents,
+    ensure_schema,
+    index_names,
+    new_indices,
+    swap_aliases,
+)
 from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
 from indexer.watchlists.alerts import ensure_alert_engine
@@ -52,6 +58,8 @@ class HandoffReport:
     webhooks_delivered: int = 0
     webhooks_failed: int = 0
     error: str | None = None
+    searchable: dict[str, int] | None = None
+    """Letters, comments and threads searchable after this pass (None if not counted)."""
 
 
 def incoming_letter(stored: StoredFiling, store: RawStore) -> IncomingLetter:
@@ -108,6 +116,7 @@ def ingest_pending(
             report.webhooks_failed += result.webhooks_failed
             if progress is not None:
                 progress(len(batch))
+        report.searchable = count_documents(es, targets)
     except (SearchBackendError, IndexingError) as exc:
         report.error = str(exc)
         logger.warning("indexing postponed: %s", exc)

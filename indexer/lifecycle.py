@@ -20,6 +20,7 @@ from indexer.schema import SCHEMA_VERSION, index_template
 
 __all__ = [
     "analysis_is_rich",
+    "count_documents",
     "current_indices",
     "ensure_schema",
     "index_names",
@@ -42,6 +43,15 @@ def analysis_is_rich(es: Elasticsearch) -> bool:
         {m["name"] for m in node.get("modules", [])} for node in nodes.get("nodes", {}).values()
     ]
     return bool(modules) and all("analysis-common" in names for names in modules)
+
+
+def count_documents(es: Elasticsearch, targets: Targets) -> dict[str, int]:
+    """How many letters, comments and threads are searchable in ``targets`` now."""
+    counts = {}
+    with backend_errors("counting documents"):
+        for kind in KINDS:
+            counts[kind] = int(es.count(index=targets.of(kind))["count"])
+    return counts
 
 
 def ensure_schema(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) -> Targets:

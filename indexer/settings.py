@@ -268,8 +268,9 @@ class ManagedNodeConfig(_Section):
     )
     distribution_cache_dir: str = Field(
         "",
-        description="Where downloaded distributions are cached; empty = "
-        "<data_dir>/elasticsearch/dist.",
+        description="Where distributions are cached, one per version, shared by every data "
+        "folder; empty = /var/cache/corresp/elasticsearch for root, else "
+        "$XDG_CACHE_HOME/corresp/elasticsearch (~/.cache/corresp/elasticsearch).",
     )
     download_url: str = Field(
         "https://artifacts.elastic.co/downloads/elasticsearch",

@@ -20,8 +20,9 @@ def es_group() -> None:
     """Run a local Elasticsearch node, or inspect the configured cluster.
 
     With elasticsearch.url empty the project uses a managed single-node Elasticsearch
-    under storage.data_dir; `up` obtains it once (Elastic's tarball, else Maven Central)
-    and starts it. With elasticsearch.url set, nothing is started or stopped.
+    whose files are under storage.data_dir/elasticsearch; `up` obtains the distribution once
+    (Elastic's tarball, else Maven Central) into a cache shared by every data folder, and
+    starts it. With elasticsearch.url set, nothing is started or stopped.
     """
 
 
@@ -39,14 +40,25 @@ def up(cli_ctx: CliContext, as_json: bool) -> None:
 
 
 @es_group.command("down")
+@click.option(
+    "--purge",
+    is_flag=True,
+    help="Also remove the node's files (indices, logs, config) of this data folder, wherever "
+    "they are; the shared distribution stays. `corresp reindex` rebuilds the indices from the "
+    "raw store.",
+)
 @pass_cli
-def down(cli_ctx: CliContext) -> None:
-    """Stop the managed node (data is kept)."""
+def down(cli_ctx: CliContext, purge: bool) -> None:
+    """Stop the managed node (its data is kept unless --purge)."""
     settings = cli_ctx.settings
     if settings.elasticsearch.url:
         report(f"elasticsearch.url is set ({settings.elasticsearch.shown_url()}): not managed here")
         return
-    if ManagedNode(settings).down(report):
+    node = ManagedNode(settings)
+    if purge:
+        removed = node.purge(report)
+        out.print(f"purged ({len(removed)} path(s) removed)" if removed else "nothing to purge")
+    elif node.down(report):
         out.print("stopped")
 
 
@@ -91,6 +103,7 @@ def _print_status(settings: Settings, *, as_json: bool) -> None:
                 "managed": managed,
                 "pid": pid,
                 "distribution_cache": str(node.cache_dir) if node else None,
+                "node_files": str(node.paths.root) if node else None,
                 "version": info.version,
                 "health": info.status,
                 "nodes": info.number_of_nodes,
@@ -106,5 +119,11 @@ def _print_status(settings: Settings, *, as_json: bool) -> None:
     out.print(f"modules: {', '.join(info.modules) or '-'}")
     if info.plugins:
         out.print(f"plugins: {', '.join(info.plugins)}")
+    if node is not None:
+        where = f"{node.paths.root}"
+        if node.paths.relocated:
+            where += f" (linked from {node.paths.link}; the service user cannot reach it there)"
+        out.print(f"node files: {where}")
+        out.print(f"distribution cache: {node.cache_dir}")
     if missing := info.missing_optional_modules:
         out.print(f"without: {', '.join(missing)} (the project falls back where it needs them)")

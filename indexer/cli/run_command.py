@@ -1,6 +1,7 @@
 """``corresp run``: everything the service needs, in the foreground, until Ctrl-C.
 
-Starts the managed Elasticsearch node when ``elasticsearch.url`` is empty, then the crawl
+Starts the managed Elasticsearch node when ``elasticsearch.url`` is empty and it is not
+running (and stops it again at the end; a node that was already running stays), then the crawl
 scheduler (``corresp schedule --now``: every job once at start, then on its cron) and the
 REST API (``corresp serve``) as child processes of this one, so a crash of either is seen
 and both stop together. Once the API answers, it prints its address and example queries
@@ -49,8 +50,23 @@ def run(cli_ctx: CliContext, host: str | None, port: int | None, no_schedule: bo
     hand). Configure what is crawled and when in config.yaml (crawler.*, crawler.schedule).
     """
     settings = cli_ctx.settings
-    if not settings.elasticsearch.url:
-        ManagedNode(settings).up(report)
+    node = None if settings.elasticsearch.url else ManagedNode(settings)
+    started_node = node is not None and node.pid() is None
+    try:
+        if node is not None:
+            node.up(report)
+        _run_services(cli_ctx, host=host, port=port, no_schedule=no_schedule)
+    finally:
+        if node is not None and started_node:
+            node.down(report)
+    report("stopped")
+
+
+def _run_services(
+    cli_ctx: CliContext, *, host: str | None, port: int | None, no_schedule: bool
+) -> None:
+    """The API and the scheduler as child processes, until a signal or a child's exit."""
+    settings = cli_ctx.settings
     host = host or settings.api.host
     port = port or settings.api.port
     prefix = [sys.executable, "-m", "indexer"]
@@ -88,7 +104,6 @@ def run(cli_ctx: CliContext, host: str | None, port: int | None, no_schedule: bo
                 child.kill()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    report("stopped")
 
 
 def _wait_for_api(api: str, child: subprocess.Popen[bytes]) -> None:

@@ -1,15 +1,15 @@
-"""Running the managed single-node Elasticsearch: start, stop and inspect its process.
+"""Running the managed single-node Elasticsearch: start, stop, purge and inspect its process.
 
-Layout under ``<data_dir>/elasticsearch/``: ``config/`` (a private copy of the
-distribution's config, so the cached distribution stays read-only), ``data/``, ``logs/``,
-``es.pid`` and ``node.json`` (which distribution runs). The node listens on 127.0.0.1 only,
-with single-node discovery and security off (loopback only), and never as root: when started
-by root it runs as ``elasticsearch.managed.service_user`` through ``runuser``.
+Its files and the shared distribution cache are placed by ``indexer.node.paths``. The node
+listens on 127.0.0.1 only, with single-node discovery and security off (loopback only), and
+never as root: when started by root it runs as ``elasticsearch.managed.service_user`` through
+``runuser``. It runs in a session of its own, so a Ctrl-C meant for the command that started
+it does not reach it: whoever started it stops it (``corresp es down``, ``corresp run`` or
+``make run`` on exit).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pwd
@@ -19,50 +19,19 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import NodeError, SearchBackendError
 from indexer.es_client import make_es_client, wait_until_ready
 from indexer.node.distribution import Distribution, ensure_distribution
+from indexer.node.paths import NodePaths, default_cache_dir, node_paths, reachable_by_others
 from indexer.settings import Settings
 
-__all__ = ["ManagedNode", "NodePaths"]
+__all__ = ["ManagedNode"]
 
 Report = Callable[[str], None]
 _STOP_TIMEOUT_SECONDS = 60
 _MIN_JAVA = {8: 17, 9: 21}
-
-
-@dataclass(frozen=True)
-class NodePaths:
-    """Where the managed node keeps its files."""
-
-    root: Path
-
-    @property
-    def config(self) -> Path:
-        return self.root / "config"
-
-    @property
-    def data(self) -> Path:
-        return self.root / "data"
-
-    @property
-    def logs(self) -> Path:
-        return self.root / "logs"
-
-    @property
-    def pid_file(self) -> Path:
-        return self.root / "es.pid"
-
-    @property
-    def state_file(self) -> Path:
-        return self.root / "node.json"
-
-    @property
-    def launcher_log(self) -> Path:
-        return self.logs / "launcher.log"
 
 
 class ManagedNode:
@@ -71,13 +40,13 @@ class ManagedNode:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.cfg = settings.elasticsearch.managed
-        self.paths = NodePaths(_node_root(settings.storage.data_dir / "elasticsearch"))
+        self.paths: NodePaths = node_paths(settings.storage.data_dir)
         self.url = f"http://127.0.0.1:{self.cfg.http_port}"
 
     @property
     def cache_dir(self) -> Path:
         configured = self.cfg.distribution_cache_dir
-        return Path(configured).expanduser() if configured else self.paths.root / "dist"
+        return Path(configured).expanduser() if configured else default_cache_dir()
 
     def pid(self) -> int | None:
         """PID of the running node, or ``None`` (a stale PID file is ignored)."""
@@ -101,6 +70,11 @@ class ManagedNode:
         if user:
             self._chown(user, distribution)
         report(f"Starting Elasticsearch {distribution.version} at {self.url}")
+        if self.paths.relocated:
+            report(
+                f"its files are in {self.paths.root} ({self.paths.link} links there): the "
+                f"service user {user} cannot pass through a parent folder of the data folder"
+            )
         self._launch(distribution, java_home, user)
         self._wait_ready()
         state = {"version": distribution.version, "kind": distribution.kind}
@@ -128,6 +102,15 @@ class ManagedNode:
         self.paths.pid_file.unlink(missing_ok=True)
         return True
 
+    def purge(self, report: Report) -> list[Path]:
+        """Stop the node if it runs, then remove its folder (data, logs, config) and the link
+        to it; the shared distribution stays. Return what was removed."""
+        self.down(report)
+        removed = self.paths.purge()
+        for path in removed:
+            report(f"removed {path}")
+        return removed
+
     def log_tail(self, lines: int = 15) -> str:
         """The last lines of the node's logs, for error messages."""
         candidates = sorted(self.paths.logs.glob("*.log"), key=lambda p: p.stat().st_mtime)
@@ -137,8 +120,7 @@ class ManagedNode:
         return "\n".join(text[-lines:])
 
     def _prepare_dirs(self, distribution: Distribution) -> None:
-        for path in (self.paths.data, self.paths.logs):
-            path.mkdir(parents=True, exist_ok=True)
+        self.paths.ensure()
         state = self._state()
         if state.get("home") != str(distribution.home) or not self.paths.config.exists():
             shutil.rmtree(self.paths.config, ignore_errors=True)
@@ -170,7 +152,7 @@ class ManagedNode:
     def _chown(self, user: str, distribution: Distribution) -> None:
         entry = pwd.getpwnam(user)
         for top in (self.paths.root, distribution.home):
-            if not _reachable_by_others(top):
+            if not reachable_by_others(top):
                 raise NodeError(
                     f"the service user {user!r} cannot reach {top} (a parent folder is not "
                     "searchable by other users); set elasticsearch.managed."
@@ -221,6 +203,7 @@ class ManagedNode:
                 cwd=self.paths.logs,
                 timeout=self.cfg.startup_timeout_seconds,
                 check=False,
+                start_new_session=True,
             )
         if result.returncode != 0:
             raise NodeError(
@@ -247,25 +230,6 @@ class ManagedNode:
             raise NodeError(f"{exc}; last log lines:\n{self.log_tail()}") from exc
         finally:
             es.close()
-
-
-def _node_root(preferred: Path) -> Path:
-    """``preferred``, unless root runs us and the service user could not reach it.
-
-    A checkout under ``/root`` (mode 700) is common on fresh machines; the node then keeps
-    its files under ``/var/lib/corresp-es/<digest of the preferred path>`` instead, the same
-    place every time for the same data directory.
-    """
-    if os.geteuid() != 0 or _reachable_by_others(preferred):
-        return preferred
-    digest = hashlib.sha256(str(preferred.resolve()).encode()).hexdigest()[:12]
-    return Path("/var/lib/corresp-es") / digest
-
-
-def _reachable_by_others(path: Path) -> bool:
-    """Whether every existing parent folder of ``path`` lets other users pass through."""
-    parents = [parent for parent in path.resolve().parents if parent.exists()]
-    return all(parent.stat().st_mode & 0o001 for parent in parents)
 
 
 def _is_elasticsearch(pid: int) -> bool:

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -27,6 +27,7 @@ from tests.es.api.relay import TcpRelay
 from tests.fake_edgar import FakeEdgar, FakeEdgarConfig
 from tests.integration.crawler.conftest import crawler_env
 from tests.integration.crawler.datadir import awaiting_index, fetched_count, read_data_dir
+from tests.integration.crawler.fault_runs import eastern_today
 from tests.ports import free_port
 
 _DAYS = 4
@@ -103,7 +104,8 @@ def run_outage(
         TcpRelay(host, port) as relay,
         FakeEdgar(samples_dir, FakeEdgarConfig(delay_ms=(60, 120))) as edgar,
     ):
-        today = date.today()
+        # EDGAR's day, as the crawler counts it: US Eastern (UTC is a day ahead every evening).
+        today = eastern_today()
         listed = edgar.synthetic_filings(filings, today - timedelta(_DAYS), today)
         served = {filing.accession for filing in listed}
         env = os.environ | crawler_env(

@@ -3,7 +3,8 @@
 Serves until Ctrl-C (or SIGTERM), then prints how many requests arrived and the peak rate.
 Example: `--delay-ms 200-500 --synthetic 5000 --fault '\\.txt$=status(503)'`.
 `--list-samples` lists the real sample letters in the daily and quarterly form indexes, so a
-crawler pointed here collects exactly them (combinable with `--synthetic`).
+crawler pointed here collects exactly them (combinable with `--synthetic`); with
+`--full-submissions` each one is served as EDGAR serves it, one `ACCESSION.txt` per filing.
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
         help="list the real sample letters (UPLOAD/CORRESP of documents/) in form.idx files",
     )
     parser.add_argument(
+        "--full-submissions",
+        action="store_true",
+        help="with --list-samples: serve each letter's full submission ACCESSION.txt, "
+        "assembled from the samples (one request per filing, as on EDGAR)",
+    )
+    parser.add_argument(
         "--synthetic",
         type=int,
         default=0,
@@ -90,6 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         delay_ms=args.delay_ms,
         require_user_agent=not args.no_user_agent_check,
         list_samples=args.list_samples,
+        full_submissions=args.full_submissions,
         synthetic=args.synthetic,
         synthetic_start=args.synthetic_start,
         synthetic_end=args.synthetic_end,

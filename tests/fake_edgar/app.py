@@ -8,6 +8,7 @@ Order of decisions for every request (all of them are logged):
 2. identity: a User-Agent without an e-mail address gets the 403 undeclared-tool page;
 3. content: overlay (`add_file` / `remove` / `add_versions`), else a generated `form` index
    listing the sample letters (with `list_samples`, built on the first index request), else
+   the assembled full submission of a listed letter (with `full_submissions`), else
    synthetic filing, else real sample, else the S3 error of that host; then conditional GET
    (304) and gzip;
 4. faults: an injected fault matching the path (or a `/_fault/…` route) replaces the reply or
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import errors, faults, letters
+from . import errors, faults, letters, urls
+from .assembled import SubmissionAssembler
 from .config import FakeEdgarConfig
 from .errors import S3Errors
 from .faults import Fault, FaultTable, Injection
@@ -80,6 +82,7 @@ class EdgarApp:
         self._synthetic = SyntheticCorpus(())
         self._listing: FormIndexes | None = None
         self._listing_lock = threading.Lock()
+        self._assembler: SubmissionAssembler | None = None
         if self.config.synthetic:
             self.synthetic_filings(self.config.synthetic)
 
@@ -252,6 +255,7 @@ class EdgarApp:
             return reply or self._s3.missing(request.path)
         found = (
             self._listed(request.path)
+            or self._assembled(request.path)
             or self._synthetic.resolve(request)
             or self._routes.resolve(request)
         )
@@ -264,6 +268,17 @@ class EdgarApp:
             return None  # only index requests build the listing
         listing = self.listing
         return None if listing is None else listing.resolve(path)
+
+    def _assembled(self, path: str) -> Reply | None:
+        if not self.config.full_submissions or urls.SUBMISSION.fullmatch(path) is None:
+            return None
+        with self._listing_lock:
+            if self._assembler is None:
+                self._assembler = SubmissionAssembler(
+                    self.store, letters.sample_letters(self.store)
+                )
+            assembler = self._assembler
+        return assembler.resolve(path)
 
 
 def declared(user_agent: str | None) -> bool:

@@ -41,6 +41,12 @@ class FakeEdgarConfig:
     the samples' own `form` indexes of that range. Combinable with `synthetic`: an index of a
     day or quarter holding both lists both."""
 
+    full_submissions: bool = False
+    """With `list_samples`: serve each listed letter's full submission `{ACCESSION}.txt`,
+    assembled from its sample document and its company's submissions JSON (see `assembled`),
+    so a crawler needs one request per filing as on EDGAR. Without it the full submission of a
+    listed letter is absent (S3 403) and a crawler falls back to `index.json` and documents."""
+
     synthetic: int = 0
     """Number of synthetic CORRESP/UPLOAD filings to generate at start-up (0: none)."""
 
@@ -60,6 +66,8 @@ class FakeEdgarConfig:
         low, high = self.delay_ms
         if not 0 <= low <= high:
             raise ValueError(f"delay_ms must be (low, high) with 0 <= low <= high, got {low, high}")
+        if self.full_submissions and not self.list_samples:
+            raise ValueError("full_submissions needs list_samples")
         if self.synthetic < 0:
             raise ValueError(f"synthetic must not be negative, got {self.synthetic}")
         if self.synthetic_start > self.synthetic_end:

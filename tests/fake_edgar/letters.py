@@ -160,9 +160,7 @@ class _CompanyNames:
 
     def _submissions_json(self, cik: int) -> dict[str, Any] | None:
         if cik not in self._submissions:
-            name = f"CIK{cik:010d}.json"
-            body = self._store.read(f"json/{name}") or self._store.read(f"json/lehigh/{name}")
-            self._submissions[cik] = json.loads(body) if body is not None else None
+            self._submissions[cik] = self._store.submissions_json(cik)
         return self._submissions[cik]
 
     def _ticker_titles(self) -> dict[int, str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import os
 import re
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SAMPLES_DIR = _PROJECT_ROOT.parent / "shared" / "edgar-samples"
@@ -105,6 +107,32 @@ class SampleStore:
             for row in self.manifest
             if row.kind == kind and (form_types is None or row.form_type in form_types)
         ]
+
+    def submissions_json(self, cik: int) -> dict[str, Any] | None:
+        """A company's main submissions JSON (`json/` or `json/lehigh/`), parsed, if present."""
+        return self._json(f"CIK{cik:010d}.json")
+
+    def filing_rows(self, cik: int) -> dict[str, dict[str, Any]]:
+        """A company's filings as the submissions JSON lists them (its `recent` arrays and the
+        older `-submissions-NNN.json` pages the samples hold), one dict per accession."""
+        main = self.submissions_json(cik)
+        if main is None:
+            return {}
+        tables = [main.get("filings", {}).get("recent", {})]
+        for page in main.get("filings", {}).get("files", []):
+            older = self._json(str(page.get("name", "")))
+            if older is not None:
+                tables.append(older)
+        rows: dict[str, dict[str, Any]] = {}
+        for table in tables:
+            columns = {key: value for key, value in table.items() if isinstance(value, list)}
+            for i, accession in enumerate(columns.get("accessionNumber", [])):
+                rows[accession] = {k: v[i] for k, v in columns.items() if i < len(v)}
+        return rows
+
+    def _json(self, name: str) -> dict[str, Any] | None:
+        body = self.read(f"json/{name}") or self.read(f"json/lehigh/{name}")
+        return json.loads(body) if body is not None else None
 
     def manifest_ciks(self, accession: str) -> frozenset[int]:
         """CIKs MANIFEST.tsv records for any file of an accession."""
