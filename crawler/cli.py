@@ -90,7 +90,7 @@ def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> Hand
     if skip:
         report_.awaiting_index = crawler.state.count_awaiting_ingest()
         return HandoffReport(awaiting=report_.awaiting_index)
-    handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
+    handoff = ingest_pending(crawler.settings, crawler.state, crawler.store, client=crawler.client)
     report_.indexed = handoff.ingested
     report_.awaiting_index = handoff.awaiting
     report_.index_error = handoff.error

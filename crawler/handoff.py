@@ -10,6 +10,12 @@ from the raw store into new indices and swaps the aliases at the end.
 Each pass of ``ingest_pending`` first syncs the watchlists of ``config.yaml``; every batch then
 turns the watchlists' new matches into alerts (and webhook deliveries), counted in the report.
 A reindex creates no alerts: its letters are not new.
+
+Each letter carries its company's filing list (``company_filings``) so the reviewed filings
+resolve to accessions. With a client (crawls and the scheduler), the lists of the companies
+about to be indexed are refreshed first (``crawler.resolve_reviewed_filings``; at most one
+request per company per day); otherwise (``corresp index``, ``reindex``, ``import``) only
+what is in the data folder is used.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+from crawler.client import EdgarClient
+from crawler.company_filings import CompanyFilings, ciks_of
 from crawler.edgar.sgml import parse_submission
 from crawler.errors import ParseError
 from crawler.extract.letters import letter_from_documents, letter_from_submission
@@ -87,10 +95,21 @@ def incoming_letter(stored: StoredFiling, store: RawStore) -> IncomingLetter:
 
 
 def ingest_pending(
-    settings: Settings, state: CrawlState, store: RawStore, *, progress: Progress | None = None
+    settings: Settings,
+    state: CrawlState,
+    store: RawStore,
+    *,
+    progress: Progress | None = None,
+    client: EdgarClient | None = None,
 ) -> HandoffReport:
-    """Index every stored filing not yet indexed; stop quietly if Elasticsearch is down."""
+    """Index every stored filing not yet indexed; stop quietly if Elasticsearch is down.
+
+    With ``client``, the filing lists of the companies to be indexed are refreshed first."""
     report = HandoffReport()
+    filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
+    if client is not None and settings.crawler.resolve_reviewed_filings:
+        pending = state.stored_filings(only_pending_ingest=True)
+        filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
     es = make_es_client(settings.elasticsearch)
     try:
         targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
@@ -103,7 +122,7 @@ def ingest_pending(
         while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
             accessions = [filing.accession for filing in batch]
             try:
-                result = ingester.ingest(_letters(batch, store, state))
+                result = ingester.ingest(_letters(batch, store, state, filings))
             except (SearchBackendError, IndexingError) as exc:
                 state.record_ingest_failure(accessions, str(exc))
                 raise
@@ -138,9 +157,10 @@ def reindex(
         taxonomy = taxonomy_for(settings.normalizer.taxonomy_path)
         ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)
+        filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
         for start in range(0, len(stored), _BATCH):
             batch = stored[start : start + _BATCH]
-            result = ingester.ingest(_letters(batch, store, state))
+            result = ingester.ingest(_letters(batch, store, state, filings))
             report.ingested += len(batch)
             report.threads = result.threads
             if progress is not None:
@@ -153,11 +173,13 @@ def reindex(
 
 
 def _letters(
-    batch: list[StoredFiling], store: RawStore, state: CrawlState
+    batch: list[StoredFiling], store: RawStore, state: CrawlState, filings: CompanyFilings
 ) -> Iterator[IncomingLetter]:
     for filing in batch:
         try:
-            yield incoming_letter(filing, store)
+            letter = incoming_letter(filing, store)
+            cik = letter.ciks[0] if letter.ciks else filing.cik
+            yield replace(letter, company_filings=filings.listed(cik))
         except (ParseError, OSError) as exc:
             state.record_problem(
                 filing.accession,

@@ -5,6 +5,9 @@ Paths may be full submissions (``.txt``, ``.nc``), filing folders in EDGAR's lay
 recursively), or single documents with ``--form``. Reading or understanding a letter never
 stops the command: problems are reported per letter (``warnings``), unreadable paths on
 standard error with exit status 1.
+
+Reviewed filings resolve to their accessions from submissions JSON files found under
+``--filings`` folders (default: the data folder's ``companies/``); nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from crawler.company_filings import CompanyFilings
 from crawler.extract.letters import letter_from_file, letter_from_folder
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import err, out
@@ -39,11 +44,13 @@ class _Failures:
 
 
 def _letters(
-    paths: tuple[Path, ...], form: str | None, failures: _Failures
+    paths: tuple[Path, ...], form: str | None, failures: _Failures, filings: CompanyFilings
 ) -> Iterator[IncomingLetter]:
     for path in paths:
         try:
-            yield from _letters_at(path, form)
+            for letter in _letters_at(path, form):
+                listed = filings.listed(letter.ciks[0]) if letter.ciks else ()
+                yield replace(letter, company_filings=listed)
         except (OSError, ValueError) as exc:
             failures.count += 1
             err.print(f"[red]error:[/red] {path}: {exc}", highlight=False)
@@ -81,14 +88,36 @@ _form = click.option(
     type=click.Choice(["UPLOAD", "CORRESP", "DRSLTR"], case_sensitive=False),
     help="Form of single documents whose form cannot be read from the file.",
 )
+_filings = click.option(
+    "--filings",
+    "filings_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of companies' submissions JSON (CIK##########.json and older pages, "
+    "searched recursively) to resolve reviewed filings to accessions; repeatable. "
+    "Default: storage.data_dir/companies.",
+)
+
+
+def _company_filings(cli_ctx: CliContext, folders: tuple[Path, ...]) -> CompanyFilings:
+    if folders:
+        return CompanyFilings(*folders)
+    return CompanyFilings.in_data_dir(cli_ctx.settings.storage.data_dir)
 
 
 @click.command("parse")
 @_paths
 @_form
+@_filings
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per letter (JSON Lines).")
 @pass_cli
-def parse(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+def parse(
+    cli_ctx: CliContext,
+    paths: tuple[Path, ...],
+    form: str | None,
+    filings_dirs: tuple[Path, ...],
+    as_json: bool,
+) -> None:
     """Normalize letters: dates, type, file numbers, reviewed filings, comments, staff.
 
     PATHS are submissions (.txt, .nc), filing folders (…/CIK/ACCESSION/), folders holding
@@ -96,7 +125,8 @@ def parse(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_jso
     """
     failures = _Failures()
     taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
-    for incoming in _letters(paths, form and form.upper(), failures):
+    filings = _company_filings(cli_ctx, filings_dirs)
+    for incoming in _letters(paths, form and form.upper(), failures, filings):
         letter = normalize_letter(incoming, taxonomy=taxonomy)
         if as_json:
             sys.stdout.write(json.dumps(letter.to_public_dict(), ensure_ascii=False) + "\n")
@@ -109,20 +139,29 @@ def parse(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_jso
 @click.command("threads")
 @_paths
 @_form
+@_filings
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per thread (JSON Lines).")
 @pass_cli
-def threads(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_json: bool) -> None:
+def threads(
+    cli_ctx: CliContext,
+    paths: tuple[Path, ...],
+    form: str | None,
+    filings_dirs: tuple[Path, ...],
+    as_json: bool,
+) -> None:
     """Group the letters under PATHS into review threads (cycles), by company.
 
-    Uses the same rules as the indexer: the reviewed filing's accession, cited letter
-    dates, file number plus reviewed filing, registration attachments, draft registration
-    continuation, then file number within 150 days; closing letters end a cycle.
+    Uses the same rules as the indexer: the filing under review (its accession, form and
+    period), cited letter dates, registration attachments, draft registration continuation,
+    closing letters, then file number within 150 days unless the reviewed filings differ.
+    Each letter shows the rule that linked it and why.
     """
     failures = _Failures()
     taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
+    filings = _company_filings(cli_ctx, filings_dirs)
     letters = [
         normalize_letter(incoming, taxonomy=taxonomy)
-        for incoming in _letters(paths, form and form.upper(), failures)
+        for incoming in _letters(paths, form and form.upper(), failures, filings)
         if incoming.form in _LETTER_FORMS
     ]
     for thread in build_threads(letters):
@@ -137,11 +176,13 @@ def threads(cli_ctx: CliContext, paths: tuple[Path, ...], form: str | None, as_j
             highlight=False,
         )
         for member in thread.letters:
+            why = f"{member.link_rule}: {member.evidence}" if member.evidence else member.link_rule
             out.print(
-                f"    {member.date}  {member.form:8} {member.role:22} {member.accession}"
-                f"  ({member.link_rule})",
+                f"    {member.date}  {member.form:8} {member.role:22} {member.accession}  ({why})",
                 highlight=False,
             )
+        for warning in thread.warnings:
+            out.print(f"    warning: {warning}", highlight=False)
     if failures.count:
         raise SystemExit(1)
 

@@ -28,6 +28,10 @@ class FilingRef:
     """Discovery source: ``daily-index``, ``full-index``, ``submissions``, ``feed``, ``import``."""
     listed_on: date | None = None
     """The index or feed day that listed the filing (its dissemination day) when known."""
+    report_date: date | None = None
+    """The submissions JSON's ``reportDate`` (period of a report, event date of an 8-K)."""
+    file_number: str | None = None
+    """The submissions JSON's ``fileNumber`` (a registration statement's 333- number)."""
 
 
 @dataclass(frozen=True, slots=True)

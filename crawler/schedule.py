@@ -79,7 +79,9 @@ def _then_index(
 
     def job() -> CrawlReport:
         report = run()
-        handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
+        handoff = ingest_pending(
+            crawler.settings, crawler.state, crawler.store, client=crawler.client
+        )
         report.indexed, report.awaiting_index = handoff.ingested, handoff.awaiting
         report.index_error = handoff.error
         retry.after(handoff)

@@ -46,6 +46,15 @@ def edgar_url(cik: str | None, accession: str, *, base: str = EDGAR) -> str | No
     return f"{base}/Archives/edgar/data/{int(cik)}/{folder}/{accession}-index.htm"
 
 
+def _with_urls(filings: list[dict[str, Any]], ciks: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Reviewed filings with the EDGAR page of each one whose accession is known."""
+    cik = ciks[0] if ciks else None
+    return [
+        {**filing, "url": edgar_url(cik, filing["accession"]) if filing["accession"] else None}
+        for filing in filings
+    ]
+
+
 def comment_id(accession: str, number: int) -> str:
     return f"{accession}-{number}"
 
@@ -80,10 +89,12 @@ def letter_document(letter: Letter, *, thread_id: str | None = None) -> dict[str
         "state": extra.get("state_of_incorporation"),
         "fiscal_year_end": extra.get("fiscal_year_end"),
         "file_numbers": list(letter.file_numbers),
-        "reviewed_filings": public["reviewed_filings"],
+        "reviewed_filings": _with_urls(public["reviewed_filings"], letter.ciks),
         "reviewed_forms": sorted({f.form for f in letter.reviewed_filings if f.form}),
         "cited_dates": public["cited_dates"],
         "cik_reference": letter.cik_reference,
+        "reference_accession": letter.reference_accession,
+        "opens_review": letter.opens_review,
         "comment_count": len(letter.comments),
         "comments": public["comments"],
         "staff": public["staff"],
@@ -127,6 +138,7 @@ def letter_from_document(doc: dict[str, Any]) -> Letter:
                 _date(f.get("period_end")),
                 _date(f.get("filed_on")),
                 f.get("accession"),
+                f.get("filed_by"),
             )
             for f in doc.get("reviewed_filings") or ()
         ),
@@ -151,6 +163,8 @@ def letter_from_document(doc: dict[str, Any]) -> Letter:
         warnings=tuple(doc.get("warnings") or ()),
         released_on=_date(doc.get("released_on")),
         cik_reference=doc.get("cik_reference"),
+        reference_accession=doc.get("reference_accession"),
+        opens_review=bool(doc.get("opens_review")),
         extra={
             "first_seen_at": doc.get("first_seen_at"),
             "sic": doc.get("sic"),
@@ -194,10 +208,11 @@ def thread_document(thread: Thread, letters: dict[str, Letter]) -> dict[str, Any
         "letter_count": len(thread.letters),
         "comment_count": sum(len(m.comments) for m in staff_letters),
         "year": thread.opened_on.year if thread.opened_on else None,
-        "reviewed_filings": data["reviewed_filings"],
+        "reviewed_filings": _with_urls(data["reviewed_filings"], thread.ciks),
         "reviewed_forms": sorted({f.form for f in thread.reviewed_filings if f.form}),
         "topics": sorted({t.topic for m in members for t in m.topics if t.topic != "other"}),
         "letters": data["letters"],
+        "warnings": data["warnings"],
     }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-__all__ = ["DocumentInfo", "IncomingLetter", "TextSource"]
+__all__ = ["DocumentInfo", "IncomingLetter", "ListedFiling", "TextSource"]
 
 
 class TextSource(StrEnum):
@@ -38,6 +38,20 @@ class DocumentInfo:
     name: str
     type: str | None
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedFiling:
+    """One filing of the company as EDGAR lists it (its submissions JSON): what a reviewed
+    filing named in a Re: block is resolved against."""
+
+    accession: str
+    form: str
+    filed_on: date
+    period: date | None = None
+    """EDGAR's ``reportDate``: the period of a report, the event date of an 8-K."""
+    file_number: str | None = None
+    """EDGAR's ``fileNumber`` (normalized): a registration statement's own number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +84,6 @@ class IncomingLetter:
     primary_document: str | None = None
     source_url: str | None = None
     extraction_warnings: tuple[str, ...] = field(default=())
+    company_filings: tuple[ListedFiling, ...] = ()
+    """The company's filings, when the crawler has its submissions JSON (one shared tuple per
+    company), to resolve the reviewed filings to their accessions."""

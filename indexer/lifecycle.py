@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 
 from elasticsearch import Elasticsearch
 
+from indexer.errors import SchemaError
 from indexer.es_client import backend_errors
 from indexer.names import KINDS, IndexNames, Targets
-from indexer.schema import SCHEMA_VERSION, index_template
+from indexer.schema import SCHEMA_VERSION, index_template, mappings
 
 __all__ = [
     "analysis_is_rich",
@@ -69,7 +70,23 @@ def ensure_schema(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) ->
             if not es.indices.exists_alias(name=aliases.of(kind)):
                 es.indices.create(index=fresh.of(kind), aliases={aliases.of(kind): {}})
                 logger.info("created %s behind alias %s", fresh.of(kind), aliases.of(kind))
+            else:
+                _add_new_fields(es, aliases.of(kind), kind, rich=rich)
     return aliases
+
+
+def _add_new_fields(es: Elasticsearch, alias: str, kind: str, *, rich: bool) -> None:
+    """Put the current mapping on the indices behind ``alias``: fields added since they were
+    created become usable without a reindex (a changed field is a ``SchemaError``)."""
+    properties = mappings(kind, rich=rich)["properties"]
+    answer = es.options(ignore_status=400).indices.put_mapping(index=alias, properties=properties)
+    error = answer.body.get("error") if isinstance(answer.body, dict) else None
+    if error:
+        reason = error.get("reason") if isinstance(error, dict) else error
+        raise SchemaError(
+            f"the {alias} indices have an older, incompatible mapping ({reason}); "
+            "run `corresp reindex` to rebuild them"
+        )
 
 
 def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]]:

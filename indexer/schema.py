@@ -8,14 +8,16 @@ searches use when present. Full text is indexed with offsets, so highlighting ne
 re-analysis. Documents nest nothing: comments are their own index, with the letter's metadata
 copied in, so every query is a flat, fast one.
 
-``SCHEMA_VERSION`` changes whenever a mapping does; ``corresp reindex`` moves data over.
+``SCHEMA_VERSION`` changes whenever a mapping changes incompatibly; ``corresp reindex`` moves
+data over. Fields added to a mapping are put onto the live indices by
+``lifecycle.ensure_schema`` (documents indexed before carry them after a reindex).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "index_template"]
+__all__ = ["SCHEMA_VERSION", "index_template", "mappings"]
 
 SCHEMA_VERSION = 1
 
@@ -23,6 +25,16 @@ _KEYWORD = {"type": "keyword"}
 _DATE = {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"}
 _INT = {"type": "integer"}
 _STORED_ONLY = {"type": "object", "enabled": False}
+_REVIEWED_FILINGS = {
+    "properties": {
+        "form": _KEYWORD,
+        "period_end": _DATE,
+        "filed_on": _DATE,
+        "filed_by": _KEYWORD,
+        "accession": _KEYWORD,
+        "url": {"type": "keyword", "index": False},
+    }
+}
 
 
 def _text(*, rich: bool, keyword: bool = False, offsets: bool = False) -> dict[str, Any]:
@@ -87,17 +99,12 @@ def _letter_mappings(*, rich: bool) -> dict[str, Any]:
             "year": _INT,
             "company_suggest": {"type": "completion", "analyzer": "simple"},
             "fiscal_year_end": _KEYWORD,
-            "reviewed_filings": {
-                "properties": {
-                    "form": _KEYWORD,
-                    "period_end": _DATE,
-                    "filed_on": _DATE,
-                    "accession": _KEYWORD,
-                }
-            },
+            "reviewed_filings": _REVIEWED_FILINGS,
             "reviewed_forms": _KEYWORD,
             "cited_dates": {"properties": {"date": _DATE, "kind": _KEYWORD}},
             "cik_reference": _KEYWORD,
+            "reference_accession": _KEYWORD,
+            "opens_review": {"type": "boolean"},
             "comment_count": _INT,
             "comments": _STORED_ONLY,
             "staff": {"properties": {"name": _KEYWORD, "title": _KEYWORD, "phone": _KEYWORD}},
@@ -155,17 +162,11 @@ def _thread_mappings(*, rich: bool) -> dict[str, Any]:
             "letter_count": _INT,
             "comment_count": _INT,
             "year": _INT,
-            "reviewed_filings": {
-                "properties": {
-                    "form": _KEYWORD,
-                    "period_end": _DATE,
-                    "filed_on": _DATE,
-                    "accession": _KEYWORD,
-                }
-            },
+            "reviewed_filings": _REVIEWED_FILINGS,
             "reviewed_forms": _KEYWORD,
             "topics": _KEYWORD,
             "letters": _STORED_ONLY,
+            "warnings": _KEYWORD,
         },
     }
 
@@ -175,6 +176,11 @@ _MAPPINGS = {
     "comments": _comment_mappings,
     "threads": _thread_mappings,
 }
+
+
+def mappings(kind: str, *, rich: bool) -> dict[str, Any]:
+    """The mapping of ``kind`` (``letters``, ``comments``, ``threads``)."""
+    return _MAPPINGS[kind](rich=rich)
 
 
 def index_template(kind: str, *, pattern: str, rich: bool, replicas: int = 0) -> dict[str, Any]:

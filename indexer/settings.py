@@ -203,6 +203,12 @@ class CrawlerConfig(_Section):
         description="Companies (CIKs) whose whole correspondence is refreshed from their "
         "submissions JSON by the scheduler.",
     )
+    resolve_reviewed_filings: bool = Field(
+        True,
+        description="Before indexing, keep each letter's company filing list (its submissions "
+        "JSON, at most one request per company per day) in storage.data_dir/companies, so "
+        "the filings under review resolve to their EDGAR accessions.",
+    )
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig, description="When `corresp schedule` runs jobs."
     )

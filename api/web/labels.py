@@ -40,6 +40,8 @@ LETTER_TYPES: Mapping[str, str] = MappingProxyType(
         "response": "Company response",
         "acceleration_request": "Acceleration request",
         "extension_request": "Extension request",
+        "supplemental": "Supplemental material",
+        "withdrawal_request": "Withdrawal request",
         "other": "Other letter",
     }
 )
@@ -52,6 +54,8 @@ ROLES: Mapping[str, str] = MappingProxyType(
         "response": "Company response",
         "acceleration_request": "Acceleration request",
         "extension_request": "Extension request",
+        "supplemental": "Supplemental material",
+        "withdrawal_request": "Withdrawal request",
         "other": "Other letter",
     }
 )

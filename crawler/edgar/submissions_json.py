@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from crawler.edgar.dates import to_date
 from crawler.errors import ParseError
 from crawler.models import BadLine, FilingRef
-from indexer.models import normalize_accession, normalize_cik
+from indexer.models import normalize_accession, normalize_cik, normalize_file_number
 
 __all__ = ["SUBMISSIONS_SOURCE", "SubmissionsPage", "parse_submissions_json"]
 
@@ -27,6 +28,8 @@ SUBMISSIONS_SOURCE = "submissions"
 """``FilingRef.source`` of rows read from submissions JSON."""
 
 _ROW_COLUMNS = ("accessionNumber", "filingDate", "form")
+_REPORT_DATE = "reportDate"
+_FILE_NUMBER = "fileNumber"
 _PAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.json")
 """An older page's name, like ``CIK0000320193-submissions-001.json``."""
 
@@ -40,6 +43,8 @@ class SubmissionsPage:
     refs: list[FilingRef]
     older_pages: list[str]
     """File names of older pages (``filings.files``), newest first; empty for a page."""
+    older_page_ends: dict[str, date]
+    """The last filing date (``filingTo``) of each older page, where the file says."""
     company: dict[str, Any]
     """Every top-level field except ``filings`` (``sic``, ``ownerOrg``, ``formerNames`` ...),
     under SEC's own key names; empty for an older page."""
@@ -76,9 +81,11 @@ def parse_submissions_json(
         filings = document["filings"] if isinstance(document["filings"], dict) else {}
         columns = filings.get("recent", {})
         older_pages, bad_pages = _older_pages(filings.get("files", []))
+        page_ends = _page_ends(filings.get("files", []), older_pages)
         company = {key: value for key, value in document.items() if key != "filings"}
     elif "accessionNumber" in document:
         columns, older_pages, bad_pages, company = document, [], [], {}
+        page_ends = {}
     else:
         raise ParseError(source, "neither filings.recent nor accessionNumber: not submissions JSON")
     if not isinstance(columns, dict):
@@ -94,9 +101,20 @@ def parse_submissions_json(
         name=company_name,
         refs=refs,
         older_pages=older_pages,
+        older_page_ends=page_ends,
         company=company,
         bad_rows=bad_pages + bad_rows,
     )
+
+
+def _page_ends(files: object, names: list[str]) -> dict[str, date]:
+    ends: dict[str, date] = {}
+    for page in files if isinstance(files, list) else []:
+        if isinstance(page, dict) and page.get("name") in names:
+            end = to_date(str(page.get("filingTo") or ""))
+            if end is not None:
+                ends[str(page["name"])] = end
+    return ends
 
 
 def _older_pages(files: object) -> tuple[list[str], list[BadLine]]:
@@ -141,6 +159,10 @@ def _read_rows(
             raise ParseError(source, f"column {column} is not an array")
         arrays[column] = values
     row_count = max(len(values) for values in arrays.values())
+    for optional in (_REPORT_DATE, _FILE_NUMBER):  # older files may lack them
+        values = columns.get(optional)
+        if isinstance(values, list) and len(values) == row_count:
+            arrays[optional] = values
     refs: list[FilingRef] = []
     bad_rows: list[BadLine] = []
     for index in range(row_count):
@@ -174,6 +196,7 @@ def _to_ref(row: dict[str, Any], *, cik: str, company_name: str) -> FilingRef:
         accession = normalize_accession(str(accession_text))
     except ValueError as exc:
         raise _RowError(f"bad accessionNumber {accession_text!r}") from exc
+    report = row.get(_REPORT_DATE)
     return FilingRef(
         accession=accession,
         cik=cik,
@@ -182,4 +205,15 @@ def _to_ref(row: dict[str, Any], *, cik: str, company_name: str) -> FilingRef:
         filing_date=filing_date,
         source=SUBMISSIONS_SOURCE,
         listed_on=None,
+        report_date=to_date(report) if isinstance(report, str) and report else None,
+        file_number=_file_number(row.get(_FILE_NUMBER)),
     )
+
+
+def _file_number(value: object) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return normalize_file_number(value)
+    except ValueError:
+        return None

@@ -54,6 +54,11 @@ _NOUN_AFTER = re.compile(
     r"comments?)\b",
     re.I,
 )
+_FILING_DATE = re.compile(
+    r"\b(?:Form|Schedule)\s+[\w-]+(?:/A)?(?:\s+\w+){0,2}?\s*,?\s*(?:dated|filed|furnished|"
+    r"submitted)(?:\s+on)?\s*$",
+    re.I,
+)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*&)\s*$", re.I)
 _SENTENCE_END = re.compile(r"[a-z)\]”\"]\.\s+[A-Z]")
 _STAFF_OWNER = re.compile(r"\b(?:staff|commission|sec|division)\b", re.I)
@@ -86,6 +91,8 @@ def find_cited_dates(text: str, *, sender: str) -> tuple[CitedDate, ...]:
 
 
 def _classify(before: str, after: str, *, sender: str) -> str | None:
+    if _FILING_DATE.search(before):
+        return None  # "Form 8-K dated July 27, 2016": a filing's date, not a letter's
     for noun in reversed(list(_NOUN.finditer(before))):  # the noun nearest the date first
         rest = before[noun.end() :]
         tail = _DATED_TAIL.match(rest) or _FILED_TAIL.match(rest)

@@ -30,6 +30,8 @@ class LetterType(StrEnum):
     RESPONSE = "response"
     ACCELERATION_REQUEST = "acceleration_request"
     EXTENSION_REQUEST = "extension_request"
+    SUPPLEMENTAL = "supplemental"
+    WITHDRAWAL_REQUEST = "withdrawal_request"
     OTHER = "other"
 
 
@@ -41,6 +43,8 @@ class ReviewedFiling:
     period_end: date | None = None
     filed_on: date | None = None
     accession: str | None = None
+    filed_by: str | None = None
+    """Who filed it, when the Re: block says ("PREC14A filed by Starboard Value LP")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,11 @@ class Letter:
     released_on: date | None = None
     cik_reference: str | None = None
     """A "CIK No." cited instead of a file number (draft registration statements)."""
+    reference_accession: str | None = None
+    """The filing under review as EDGAR's UPLOAD header names it."""
+    opens_review: bool = False
+    """A staff comment letter in first-round words ("We have reviewed your filing and have the
+    following comments") that refers to no earlier letter: the start of a review."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -138,6 +147,7 @@ class Letter:
                     "form": r.form,
                     "period_end": _iso(r.period_end),
                     "filed_on": _iso(r.filed_on),
+                    "filed_by": r.filed_by,
                     "accession": r.accession,
                 }
                 for r in self.reviewed_filings

@@ -20,12 +20,13 @@ from typing import TypeVar
 
 from indexer.incoming import IncomingLetter, TextSource
 from indexer.normalize.citations import find_cited_dates
-from indexer.normalize.classify import classify_letter
+from indexer.normalize.classify import classify_letter, opens_review
 from indexer.normalize.comments import CommentParse, parse_comments
 from indexer.normalize.dates import find_letter_date
 from indexer.normalize.letter import Comment, Letter, LetterType, ReviewedFiling
 from indexer.normalize.people import find_office, find_staff
 from indexer.normalize.reblock import ReferenceBlock, parse_reference_block
+from indexer.normalize.resolution import resolve_filings
 from indexer.normalize.text import clean_text
 from indexer.normalize.topics import Taxonomy, assign_topics
 
@@ -84,7 +85,16 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         company=incoming.company,
         letter_type=letter_type,
         file_numbers=_file_numbers(incoming, reference),
-        reviewed_filings=_reviewed_filings(incoming, reference),
+        reviewed_filings=_guarded(
+            "reviewed filings",
+            lambda: resolve_filings(
+                _reviewed_filings(incoming, reference),
+                incoming.company_filings,
+                file_numbers=_file_numbers(incoming, reference),
+            ),
+            _reviewed_filings(incoming, reference),
+            warnings,
+        ),
         cited_dates=cited,
         comments=comments,
         staff=staff,
@@ -95,6 +105,13 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         warnings=tuple(dict.fromkeys(warnings)),
         released_on=incoming.released_on,
         cik_reference=reference.cik_reference,
+        reference_accession=incoming.public_reference_accession,
+        opens_review=(
+            letter_type == LetterType.COMMENT
+            and sender == "sec"
+            and not cited
+            and _guarded("review opening", lambda: opens_review(text), False, warnings)
+        ),
         extra=_facts(incoming),
     )
 

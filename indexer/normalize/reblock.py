@@ -46,7 +46,8 @@ _FORM_MENTION = re.compile(
     r"(?:(?P<kind>Registration\s+Statement|Offering\s+Statement|Annual\s+Report|"
     r"Quarterly\s+Report|Current\s+Report|Definitive\s+Proxy\s+Statement|Preliminary\s+Proxy"
     r"\s+Statement|Definitive\s+Additional\s+Materials|Soliciting\s+Material|Information\s+"
-    r"Statement|Tender\s+Offer\s+Statement)\s+(?:on\s+)?)?"
+    r"Statement|Tender\s+Offer\s+Statement|Preliminary\s+Information\s+Statement|Definitive\s+"
+    r"Information\s+Statement)\s+(?:on\s+|pursuant\s+to\s+|under\s+)?)?"
     r"(?:(?:Form|Schedule)\s+(?P<form>[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,3})*(?:/A)?)\b"
     r"|(?P<bare>PREC14A|PRE\s?14A|DEF\s?14A|DEFA14A|PREM14A|DEFM14A|PRER14A|DEFC14A|"
     r"DFAN14A|SC\s?TO-[TIC]|SC\s?14D9|SC\s?13[DG]|10-K|10-Q|8-K|20-F|40-F|6-K|S-1|S-3|S-4|"
@@ -59,6 +60,15 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _FILED = re.compile(r"\b(?:filed|submitted|furnished|dated)\s+(?:on\s+)?", re.IGNORECASE)
+_FILED_ONLY = re.compile(r"\b(?:filed|submitted|furnished)\s+(?:on\s+)?", re.IGNORECASE)
+_DATED = re.compile(r"\bdated\s+(?:as\s+of\s+)?", re.IGNORECASE)
+_FILED_BY = re.compile(
+    r"\b(?i:filed|submitted|furnished)\b[^\n]{0,40}?\b(?i:by)\s+(?P<filer>[A-Z][^\n,;()]{2,80}?)"
+    r"(?=\s+(?:et\.?\s*al|on\s|and\s+(?:its|their)\s)|\s*(?:[,;(\n]|$))"
+)
+"""Who filed a filing, when not the company: "PREC14A filed January 12, 2024 by SEIU et al."."""
+_EVENT_FORMS = frozenset({"8-K", "8-K/A", "6-K", "6-K/A"})
+"""Forms whose "dated" date is the event's (EDGAR's period of report), not the filing's."""
 _RESPONSE_LINE = re.compile(r"\bresponse(?:\s+letter)?s?\s+(?:dated|filed|submitted)\b", re.I)
 """Re: lines citing the company's response, whose date is not the filing's."""
 _RESPECTIVELY = re.compile(r"respectively", re.IGNORECASE)
@@ -66,6 +76,9 @@ _SCHEDULE_14A = {
     "definitive proxy statement": "DEF 14A",
     "preliminary proxy statement": "PRE 14A",
     "definitive additional materials": "DEFA14A",
+    "soliciting material": "DEFA14A",
+    "preliminary information statement": "PRE 14C",
+    "definitive information statement": "DEF 14C",
 }
 
 
@@ -74,6 +87,7 @@ class _Draft:
     form: str
     period_end: date | None
     filed_on: date | None
+    filed_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +181,16 @@ def _reviewed_filings(block: str) -> list[ReviewedFiling]:
         form = _form_name(mention)
         period = _PERIOD.search(tail)
         period_end = parse_date(tail[period.end() : period.end() + 30]) if period else None
-        filed = _FILED.search(tail)
-        filed_on = parse_date(tail[filed.end() : filed.end() + 30]) if filed else None
-        if filed_on is not None and period_end == filed_on:
+        filed_on = _date_after(_FILED if form not in _EVENT_FORMS else _FILED_ONLY, tail)
+        if form in _EVENT_FORMS and period_end is None:
+            period_end = _date_after(_DATED, tail)
+        if filed_on is not None and period_end == filed_on and form not in _EVENT_FORMS:
             filed_on = None
-        draft = _Draft(form, period_end, filed_on)
+        filer = _FILED_BY.search(tail)
+        filed_by = " ".join(filer["filer"].split()) if filer else None
+        if filed_by and form == "DEFA14A" and "soliciting" in mention.group(0).lower():
+            form = "DFAN14A"  # soliciting material filed by someone other than the company
+        draft = _Draft(form, period_end, filed_on, filed_by)
         repeated = any(
             f.form == form and (draft == f or (period_end is None and filed_on is None))
             for f in filings
@@ -179,12 +198,24 @@ def _reviewed_filings(block: str) -> list[ReviewedFiling]:
         if not repeated:
             filings.append(draft)
     _assign_respectively(block, filings)
-    return [ReviewedFiling(f.form, f.period_end, f.filed_on) for f in filings]
+    return [ReviewedFiling(f.form, f.period_end, f.filed_on, filed_by=f.filed_by) for f in filings]
+
+
+def _date_after(label: re.Pattern[str], tail: str) -> date | None:
+    """The date after a label: on its line ("filed by X on March 3, 2024"), else just after."""
+    found = label.search(tail)
+    if found is None:
+        return None
+    line = tail[found.end() : found.end() + 120].split("\n", 1)[0]
+    return parse_date(line) or parse_date(tail[found.end() : found.end() + 30])
 
 
 def _is_filing_mention(block: str, mention: re.Match[str]) -> bool:
-    """Skip forms named only in passing ("as required by Form 10-K", "Exhibit 99.1")."""
+    """Skip forms named only in passing ("as required by Form 10-K", "Exhibit 99.1") and
+    defined terms ('(“Form 10-K”)')."""
     before = block[max(0, mention.start() - 12) : mention.start()].lower()
+    if before.rstrip().endswith(("(“", '("', "“", '"', "(the “", '(the "')):
+        return False
     return "exhibit" not in before and "item" not in before
 
 
@@ -192,7 +223,7 @@ def _form_name(mention: re.Match[str]) -> str:
     form = (mention.group("form") or mention.group("bare") or "").upper().replace(" ", "")
     kind = (mention.group("kind") or "").lower()
     kind = " ".join(kind.split())
-    if kind in _SCHEDULE_14A and form in ("14A", ""):
+    if kind in _SCHEDULE_14A and form in ("14A", "14C", ""):
         form = _SCHEDULE_14A[kind]
     form = {
         "DEF14A": "DEF 14A",

@@ -36,6 +36,8 @@ _LETTER_TYPES = {
     "response": "company response",
     "acceleration_request": "acceleration request",
     "extension_request": "extension request",
+    "supplemental": "supplemental letter",
+    "withdrawal_request": "withdrawal request",
 }
 
 

@@ -46,10 +46,13 @@ def test_main_file(samples_dir: Path) -> None:
             filing_date=date(2024, 4, 2),
             source="submissions",
             listed_on=None,
+            report_date=None,  # reportDate "" for a letter
+            file_number="001-36743",  # fileNumber, as the JSON gives it
         )
         in page.refs
     )
     assert page.older_pages == ["CIK0000320193-submissions-001.json"]
+    assert page.older_page_ends == {"CIK0000320193-submissions-001.json": date(2015, 3, 11)}
     assert page.company["ownerOrg"] == "06 Technology"
     assert page.company["tickers"] == ["AAPL"]
     assert page.company["formerNames"][0]["name"] == "APPLE INC"
