@@ -52,7 +52,16 @@ COMMENT_ID_ORDER = SortOrder(
 )
 
 _COMPANY_FIELDS = ("company", "ciks", "sic", "state")
-_MEMBER_FIELDS = ("accession", "date", "form", "letter_type", "role", "link_rule")
+_MEMBER_FIELDS = (
+    "accession",
+    "date",
+    "form",
+    "letter_type",
+    "role",
+    "link_rule",
+    "linked_to",
+    "evidence",
+)
 THREAD_COMMENT_FIELDS = (
     "comment_id",
     "accession",
@@ -128,6 +137,7 @@ def build_thread_view(
         **read_thread_summary(thread),
         "released_on": thread.get("released_on"),
         "reviewed_filings": thread.get("reviewed_filings") or [],
+        "warnings": thread.get("warnings") or [],
         "letters": members,
         "comment_rounds": rounds,
     }

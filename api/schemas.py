@@ -120,12 +120,18 @@ class ThreadRef(BaseModel):
 
 
 class ReviewedFiling(BaseModel):
-    """A filing named in the letter's Re: block."""
+    """A filing named in the letter's Re: block, resolved to its EDGAR filing when possible."""
 
     form: str | None = None
     period_end: str | None = None
     filed_on: str | None = None
-    accession: str | None = None
+    filed_by: str | None = Field(
+        None, description='Who filed it, when not the company ("PREC14A filed by …").'
+    )
+    accession: str | None = Field(
+        None, description="The filing's accession (from the company's filing list), or null."
+    )
+    url: str | None = Field(None, description="The filing's index page on EDGAR, or null.")
 
 
 class CitedDate(BaseModel):
@@ -220,7 +226,14 @@ class ThreadLetter(BaseModel):
     form: str | None = None
     letter_type: str | None = None
     role: str | None = Field(None, description="comment, follow_up, response, closing, …")
-    link_rule: str | None = Field(None, description="Why the letter is in this thread.")
+    link_rule: str | None = Field(
+        None,
+        description="The rule that put the letter in this thread: opened, citation, "
+        "reviewed_filing, reference_accession, release_day, registration, "
+        "draft_registration, cik_reference, closing_letter, file_number.",
+    )
+    linked_to: str | None = Field(None, description="The letter the link points to.")
+    evidence: str | None = Field(None, description="The link in a sentence.")
     url: str | None = None
 
 
@@ -250,6 +263,9 @@ class CommentRound(BaseModel):
 class ThreadDetail(ThreadSummary):
     released_on: str | None = None
     reviewed_filings: list[ReviewedFiling] = []
+    warnings: list[str] = Field(
+        [], description="Letters the rules could say little about (no date, nothing named)."
+    )
     letters: list[ThreadLetter] = Field(description="In date order.")
     comment_rounds: list[CommentRound] = Field(description="Staff letters in order.")
 

@@ -15,6 +15,7 @@ data over. Fields added to a mapping are put onto the live indices by
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "index_template", "mappings"]
@@ -179,8 +180,8 @@ _MAPPINGS = {
 
 
 def mappings(kind: str, *, rich: bool) -> dict[str, Any]:
-    """The mapping of ``kind`` (``letters``, ``comments``, ``threads``)."""
-    return _MAPPINGS[kind](rich=rich)
+    """The mapping of ``kind`` (``letters``, ``comments``, ``threads``): a fresh copy."""
+    return copy.deepcopy(_MAPPINGS[kind](rich=rich))
 
 
 def index_template(kind: str, *, pattern: str, rich: bool, replicas: int = 0) -> dict[str, Any]:
@@ -195,7 +196,7 @@ def index_template(kind: str, *, pattern: str, rich: bool, replicas: int = 0) ->
                 "number_of_replicas": replicas,
                 "analysis": _analysis(rich=rich),
             },
-            "mappings": _MAPPINGS[kind](rich=rich),
+            "mappings": mappings(kind, rich=rich),
         },
         "_meta": {"schema_version": SCHEMA_VERSION, "analysis": "rich" if rich else "core"},
     }

@@ -22,7 +22,12 @@ command -v chromium >/dev/null || command -v chromium-browser >/dev/null || miss
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing ${missing[*]} (for the managed Elasticsearch node and the browser tests)"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    apt_log=$(mktemp)
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$apt_log" 2>&1; then
+      cat "$apt_log" >&2; rm -f "$apt_log"
+      echo "error: apt-get could not install ${missing[*]}" >&2; exit 1
+    fi
+    rm -f "$apt_log"
   else
     echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven, the browser tests need chromium" >&2
   fi

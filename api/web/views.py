@@ -101,6 +101,8 @@ class Step:
     """``staff`` or ``company``."""
     days_since_previous: int | None
     url: str | None
+    evidence: str | None = None
+    """Why the letter is in this review ("cites the staff letter of …")."""
 
 
 def build_timeline(letters: Iterable[Mapping[str, Any]]) -> list[Step]:
@@ -121,6 +123,7 @@ def build_timeline(letters: Iterable[Mapping[str, Any]]) -> list[Step]:
                 side="staff" if letter.get("form") in _STAFF_FORMS else "company",
                 days_since_previous=days_between(previous, day) if index else None,
                 url=letter.get("url"),
+                evidence=letter.get("evidence") or None,
             )
         )
         previous = day or previous

@@ -183,7 +183,7 @@ def _company_letter_type(text: str, opening: str, comment_count: int) -> LetterT
     if comment_count:
         return LetterType.RESPONSE
     rules: tuple[tuple[bool | None, LetterType], ...] = (
-        (_ACCELERATION.search(opening) is not None, LetterType.ACCELERATION_REQUEST),
+        (_asks_for_effectiveness(opening), LetterType.ACCELERATION_REQUEST),
         (_WITHDRAWAL.search(opening) is not None, LetterType.WITHDRAWAL_REQUEST),
         (None, LetterType.EXTENSION_REQUEST),  # decided by _asks_for_time, only if reached
         (_ANSWERS.search(opening) is not None, LetterType.RESPONSE),
@@ -195,6 +195,15 @@ def _company_letter_type(text: str, opening: str, comment_count: int) -> LetterT
         if holds or (holds is None and _asks_for_time(text, opening)):
             return letter_type
     return LetterType.OTHER
+
+
+def _asks_for_effectiveness(opening: str) -> bool:
+    """An acceleration request; withdrawing one ("withdraws its request for acceleration") is
+    not, unless another sentence asks for effectiveness again."""
+    return any(
+        _ACCELERATION.search(sentence) and "withdraw" not in sentence.lower()
+        for sentence in re.split(r"(?<=[.;])\s+", opening)
+    )
 
 
 def _asks_for_time(text: str, opening: str) -> bool:

@@ -27,7 +27,7 @@ from enum import Enum
 
 from indexer.normalize.letter import ReviewedFiling
 
-__all__ = ["Match", "compare_filings", "filer_key", "form_family", "relation"]
+__all__ = ["Match", "compare_filings", "filer_key", "form_family", "is_periodic", "relation"]
 
 _PERIOD_SLACK = timedelta(days=10)
 _FILED_SLACK = timedelta(days=3)
@@ -135,6 +135,11 @@ def form_family(form: str | None) -> str | None:
     return _FAMILIES.get(name, name)
 
 
+def is_periodic(family: str | None) -> bool:
+    """Whether filings of the family are named by their period (10-K, 10-Q, 20-F …)."""
+    return family in _PERIODIC
+
+
 def filer_key(filer: str | None, company: str | None = None) -> frozenset[str] | None:
     """The words naming who filed a filing, or None when it is the company itself/unknown."""
     words = _name_words(filer)
@@ -198,5 +203,5 @@ def _within(first: date, second: date, slack: timedelta) -> Match:
 
 
 def _name_words(name: str | None) -> frozenset[str]:
-    words = re.findall(r"[a-z0-9]+", (name or "").lower())
+    words = re.findall(r"[a-z0-9]+", (name or "").lower().replace(".", ""))
     return frozenset(word for word in words if word not in _FILER_NOISE)

@@ -26,13 +26,15 @@ from dataclasses import replace
 from datetime import timedelta
 
 from indexer.incoming import ListedFiling
-from indexer.normalize.filings import form_family
+from indexer.normalize.filings import form_family, is_periodic
 from indexer.normalize.letter import ReviewedFiling
 
 __all__ = ["resolve_filings"]
 
 _FILED_SLACK = timedelta(days=3)
 _PERIOD_SLACK = timedelta(days=10)
+_EVENT_SLACK = timedelta(days=2)
+"""An 8-K's event date is exact (give or take a misprinted day)."""
 _NEVER_LISTED = frozenset({"DRS", "DRS/A"})
 _REGISTRATIONS = frozenset(
     {"S-1", "S-3", "S-4", "S-11", "F-1", "F-3", "F-4", "FORM 10", "1-A", "S-8", "N-2"}
@@ -75,10 +77,11 @@ def _resolved(
         nearest = min((abs(item.filed_on - filing.filed_on) for item in near), default=None)
         candidates = [item for item in near if abs(item.filed_on - filing.filed_on) == nearest]
     if filing.period_end is not None:
+        slack = _PERIOD_SLACK if is_periodic(family) else _EVENT_SLACK
         by_period = [
             item
             for item in candidates
-            if item.period is not None and abs(item.period - filing.period_end) <= _PERIOD_SLACK
+            if item.period is not None and abs(item.period - filing.period_end) <= slack
         ]
         same_day = filing.filed_on is not None and nearest == timedelta(0)
         if by_period or not same_day:

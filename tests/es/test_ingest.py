@@ -8,8 +8,10 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from crawler.extract.letters import letter_from_folder
+from indexer.errors import SchemaError
 from indexer.ingest import Ingester
 from indexer.lifecycle import current_indices, ensure_schema, index_names, new_indices, swap_aliases
+from indexer.schema import mappings
 
 pytestmark = pytest.mark.samples
 
@@ -81,3 +83,45 @@ def test_reindex_swaps_aliases_atomically(
     assert sorted(retired) == sorted(i for kind in before.values() for i in kind)
     assert current_indices(es, names)["letters"] == [fresh.letters]
     assert es.count(index=targets.letters)["count"] == 9
+
+
+def test_fields_added_to_the_mapping_reach_live_indices_without_a_reindex(
+    es: Elasticsearch, es_prefix: str, samples_dir: Path
+) -> None:
+    """An index created before the review fields existed takes them on the next write."""
+    names = index_names(es_prefix)
+    targets = ensure_schema(es, names)
+    for kind in ("letters", "threads"):  # as an index of an earlier release had them
+        index = current_indices(es, names)[kind][0]
+        es.indices.delete(index=index)
+        old = mappings(kind, rich=False)
+        old["properties"].pop("warnings" if kind == "threads" else "opens_review")
+        old["properties"]["reviewed_filings"]["properties"].pop("filed_by")
+        es.indices.create(index=index, mappings=old, aliases={names.aliases.of(kind): {}})
+
+    targets = ensure_schema(es, names)  # what every ingest does first
+    Ingester(es, targets).ingest(_incoming(samples_dir, "896159"))  # Chubb: five reviews
+
+    properties = es.indices.get_mapping(index=targets.letters)
+    (mapping,) = properties.values()
+    assert "opens_review" in mapping["mappings"]["properties"]
+    opened = es.count(index=targets.letters, query={"term": {"opens_review": True}})["count"]
+    assert opened >= 4
+    reviews = es.search(index=targets.threads, size=10)["hits"]["hits"]
+    assert len(reviews) == 5  # the 8-K and the 10-K reviews of 2016 stay apart
+    evidence = [m["evidence"] for hit in reviews for m in hit["_source"]["letters"][1:]]
+    assert all(evidence), evidence
+
+
+def test_an_incompatible_old_mapping_asks_for_a_reindex(es: Elasticsearch, es_prefix: str) -> None:
+    names = index_names(es_prefix)
+    ensure_schema(es, names)
+    index = current_indices(es, names)["letters"][0]
+    es.indices.delete(index=index)
+    es.indices.create(
+        index=index,
+        mappings={"properties": {"opens_review": {"type": "keyword"}}},
+        aliases={names.aliases.letters: {}},
+    )
+    with pytest.raises(SchemaError, match="corresp reindex"):
+        ensure_schema(es, names)

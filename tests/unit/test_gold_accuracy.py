@@ -1,8 +1,10 @@
 """Accuracy of `corresp parse` and `corresp threads` on the hand-checked gold letters.
 
-The gold file (tests/gold/letters.json, see its README) holds 99 real letters of nine
+The gold file (tests/gold/letters.json, see its README) holds 241 real letters of 23
 companies, checked by hand field by field, with the review thread each belongs to. Each
-field's accuracy is printed at the end of the run ("figures") and held to the targets.
+field's accuracy is printed at the end of the run ("figures") and held to the targets; the
+threads' pairwise precision and recall must reach 0.97, and every extension request must be
+recognized as one.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ GOLD = Path(__file__).resolve().parents[1] / "gold" / "letters.json"
 TARGETS = {
     "file_numbers": 0.98,
     "letter_date": 0.98,
-    "letter_type": 0.95,
+    "letter_type": 0.97,
     "comment_count (staff comment letters)": 0.90,
     "cited_dates": 0.90,
     "reviewed_filings": 0.85,
@@ -117,6 +119,25 @@ def test_field_accuracy(
     assert not failing, failing
 
 
+def test_every_extension_request_and_other_non_answer_is_recognized(
+    gold: list[dict[str, Any]], parsed: dict[str, Letter], report_figures: Callable[[str], None]
+) -> None:
+    """Company letters that answer nothing are never taken for responses (rounds)."""
+    kinds = ("extension_request", "acceleration_request", "supplemental", "withdrawal_request")
+    for kind in kinds:
+        entries = [entry for entry in gold if entry["letter_type"] == kind]
+        found = [e["accession"] for e in entries if parsed[e["accession"]].letter_type == kind]
+        if entries:
+            report_figures(f"  {kind + ' recognized':40} {len(found):3}/{len(entries):<3}")
+        if kind == "extension_request":
+            assert len(found) == len(entries), sorted(
+                {e["accession"] for e in entries} - set(found)
+            )
+    answers = [e for e in gold if e["letter_type"] == "response"]
+    taken = [e["accession"] for e in answers if parsed[e["accession"]].letter_type in kinds]
+    assert not taken, taken  # no answer mistaken for a letter that answers nothing
+
+
 def test_thread_assignment_pairwise(
     gold: list[dict[str, Any]], parsed: dict[str, Letter], report_figures: Callable[[str], None]
 ) -> None:
@@ -138,10 +159,10 @@ def test_thread_assignment_pairwise(
     gold_threads = len({entry["thread"] for entry in gold})
     report_figures(
         f"  threads: pairwise precision {precision:.3f}, recall {recall:.3f} "
-        f"({len(threads)} threads found, {gold_threads} in the gold file)   (target 0.95)"
+        f"({len(threads)} threads found, {gold_threads} in the gold file)   (target 0.97)"
     )
-    assert precision >= 0.95
-    assert recall >= 0.95
+    assert precision >= 0.97
+    assert recall >= 0.97
 
 
 def test_every_sample_letter_normalizes_without_exception(samples_dir: Path) -> None:

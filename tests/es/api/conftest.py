@@ -24,6 +24,7 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from crawler.company_filings import CompanyFilings
 from crawler.extract.letters import letter_from_folder
 from indexer.incoming import IncomingLetter
 from indexer.ingest import Ingester
@@ -86,15 +87,22 @@ def _company(samples_dir: Path, cik: str) -> dict[str, Any]:
 
 
 def sample_letters(samples_dir: Path, ciks: tuple[str, ...] = COMPANIES) -> list[IncomingLetter]:
-    """The companies' sample letters with the header facts a crawl would have."""
+    """The companies' sample letters with the header facts a crawl would have, and the
+    company's filing list (the samples' submissions JSON) to resolve reviewed filings."""
     filed = _filing_dates(samples_dir)
+    filings = CompanyFilings(samples_dir / "json")
     letters = []
     for cik in ciks:
         company = _company(samples_dir, cik)
+        listed = filings.listed(cik)
         for folder in sorted((samples_dir / "documents" / cik).iterdir()):
             letter = letter_from_folder(folder)
             day = filed.get(letter.accession)
-            letters.append(dataclasses.replace(letter, filing_date=day, released_on=day, **company))
+            letters.append(
+                dataclasses.replace(
+                    letter, filing_date=day, released_on=day, company_filings=listed, **company
+                )
+            )
     return letters
 
 

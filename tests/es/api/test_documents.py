@@ -74,6 +74,28 @@ def test_thread_shows_a_real_review_in_order_with_comments_beside_answers(
         assert all(c["response_accession"] == answered_by for c in staff_round["comments"])
 
 
+def test_reviewed_filings_link_to_their_edgar_filing_and_links_say_why(
+    client: TestClient,
+) -> None:
+    """Chubb's 2022 DEF 14A review: the proxy resolved from Chubb's submissions JSON."""
+    letter = _get(client, "/letters/0001104659-22-099242")
+    (proxy,) = letter["reviewed_filings"]
+    assert (proxy["form"], proxy["filed_on"]) == ("DEF 14A", "2022-04-04")
+    assert proxy["accession"] == "0001104659-22-042195"  # checked in json/lehigh/
+    assert proxy["url"].endswith("/896159/000110465922042195/0001104659-22-042195-index.htm")
+
+    thread = _get(client, f"/threads/{letter['thread']['thread_id']}")
+    assert [f["accession"] for f in thread["reviewed_filings"]] == ["0001104659-22-042195"]
+    first, *joined = thread["letters"]
+    assert (first["link_rule"], first["evidence"]) == ("opened", "")
+    assert all(m["link_rule"] != "opened" and m["evidence"] and m["linked_to"] for m in joined)
+    assert thread["warnings"] == []
+
+    # Chubb's 2016 reviews of an 8-K and of the 10-K, open in the same weeks, stay apart.
+    chubb = _get(client, "/threads", cik="896159", size=10)
+    assert chubb["total"] == 5
+
+
 def test_thread_list_filters_sorts_and_pages(client: TestClient) -> None:
     lvs = _get(client, "/threads", cik="1300514")
     assert [t["thread_id"] for t in lvs["hits"]] == [LVS_THREAD]

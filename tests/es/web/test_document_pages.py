@@ -113,6 +113,24 @@ def test_thread_page_is_a_timeline_and_comments_beside_answers(client: TestClien
     assert answer.find("a").get("href") == f"/letter/{LVS_FIRST_RESPONSE}"
     assert first[0].get("id") == f"comment-{LVS_FIRST_LETTER}-1"
     assert "8 days later" in rounds[0].find("h3", cls="round-title").text
+    why = [step.find_all("p", cls="step-why") for step in steps]
+    assert why[0] == []  # the letter that opened the review
+    assert "cites the staff letter of 2022-05-26" in why[1][0].text
+    assert all(len(found) == 1 for found in why[1:])
+
+
+def test_reviewed_filings_link_to_edgar_on_the_letter_and_thread_pages(client: TestClient) -> None:
+    letter = get_page(client, "/letter/0001104659-22-099242")  # Chubb's 2022 proxy review
+    (item,) = letter.find_all("li", cls="reviewed-filing")
+    link = item.find("a")
+    assert link.text == "DEF 14A"
+    assert (link.get("href") or "").endswith("/0001104659-22-042195-index.htm")
+    hrefs = [a.get("href") or "" for a in letter.find_all("a")]
+    thread = get_page(client, next(h for h in hrefs if h.startswith("/thread/")))
+    items = thread.find_all("li", cls="reviewed-filing")
+    assert [(i.find("a").get("href") or "")[-31:] for i in items] == [
+        "/0001104659-22-042195-index.htm"
+    ]
 
 
 def test_company_page_lists_reviews_and_draws_letters_per_year(client: TestClient) -> None:

@@ -153,6 +153,54 @@ def test_company_letter_citations(sentence: str, expected: list[tuple[str, str]]
          "May 26, 2022.", "CORRESP", 2, LetterType.RESPONSE),
         ("We write to supplement the registration statement with a representation.", "CORRESP",
          0, LetterType.OTHER),
+        # Extension requests as companies word them (none restates a comment).
+        ("Due to the year-end audit it will not be possible to respond within 10 business days. "
+         "The Company will respond no later than October 6, 2023.", "CORRESP", 0,
+         LetterType.EXTENSION_REQUEST),
+        ("This letter confirms the Staff's agreement to an extension for the Company to respond "
+         "to the comment letter until on or about September 20, 2019.", "CORRESP", 0,
+         LetterType.EXTENSION_REQUEST),
+        ("This letter is to confirm the telephone conversation of May 3 with Ms. Smith. We will "
+         "respond by May 24, 2021.", "CORRESP", 0, LetterType.EXTENSION_REQUEST),
+        ("On behalf of our client, we are submitting this letter in response to your "
+         "correspondence dated September 29, 2022. The Company respectfully requests a 14 "
+         "calendar day extension of the original due date.", "CORRESP", 0,
+         LetterType.EXTENSION_REQUEST),
+        ("The Company is working expeditiously to respond to the Comment Letter. However, the "
+         "Company will not be able to submit its response within ten (10) business days. The "
+         "Company currently anticipates submitting a response on or before August 24, 2018.",
+         "CORRESP", 0, LetterType.EXTENSION_REQUEST),
+        ("Pursuant to a conversation yesterday, the Company hereby confirms that it will respond "
+         "to the Staff's comment letter dated March 28, 2016 no later than April 15, 2016.",
+         "CORRESP", 0, LetterType.EXTENSION_REQUEST),
+        # Other letters that answer nothing.
+        ("In accordance with Rules 460 and 461 under the Securities Act, the Company hereby "
+         "requests that its Registration Statement on Form S-4 be made effective at 4:00 p.m. on "
+         "May 17, 2021.", "CORRESP", 0, LetterType.ACCELERATION_REQUEST),
+        ("Pursuant to Rule 477 under the Securities Act, the Company hereby requests the "
+         "withdrawal of its Registration Statement on Form S-1.", "CORRESP", 0,
+         LetterType.WITHDRAWAL_REQUEST),
+        ("The Company hereby withdraws its request for acceleration of the effective date dated "
+         "June 1, 2020.", "CORRESP", 0, LetterType.WITHDRAWAL_REQUEST),
+        ("Pursuant to Rule 418 under the Securities Act, we are supplementally providing the "
+         "Staff with the materials listed below.", "CORRESP", 0, LetterType.SUPPLEMENTAL),
+        ("We are submitting this supplemental letter to provide information regarding the "
+         "determination of the fair value of the common stock.", "CORRESP", 0,
+         LetterType.SUPPLEMENTAL),
+        # Answers without restated comments stay responses.
+        ("The Company confirms that it will continue to enhance its disclosures in future proxy "
+         "statements to reflect the topics discussed in the Comment Letter.", "CORRESP", 0,
+         LetterType.RESPONSE),
+        ("As requested by the staff during our telephone conversation, the Company hereby submits "
+         "supplemental information to our letter dated August 28, 2018, in response to Staff "
+         "comments.", "CORRESP", 0, LetterType.RESPONSE),
+        ("This letter is intended to provide you with the information you requested in your "
+         "December 21, 2017 letter regarding contacts with Sudan.", "CORRESP", 0,
+         LetterType.RESPONSE),
+        # A long letter that only mentions a date for a future filing is not a timing letter.
+        ("In response to the comment, the Company will file an amendment no later than June 1, "
+         "2021. " + "The Company respectfully advises the Staff of its analysis. " * 80,
+         "CORRESP", 0, LetterType.RESPONSE),
     ],
 )  # fmt: skip
 def test_letter_types(text: str, form: str, comments: int, expected: LetterType) -> None:

@@ -7,6 +7,7 @@ from datetime import date
 
 from indexer.normalize.letter import CitedDate, Letter, LetterType, ReviewedFiling
 from indexer.normalize.threads import build_threads
+from tests.unit.indexer.letter_factory import make_letter
 
 TEN_K = ReviewedFiling("10-K", date(2021, 12, 31), date(2022, 2, 4))
 S4 = ReviewedFiling("S-4", None, date(2022, 11, 15))
@@ -23,25 +24,14 @@ def letter(
     cik_reference: str | None = None,
 ) -> Letter:
     staff = letter_type in (LetterType.COMMENT, LetterType.REVIEW_COMPLETE, LetterType.NO_REVIEW)
-    return Letter(
-        accession=accession,
-        form="UPLOAD" if staff else "CORRESP",
+    return make_letter(
+        accession,
+        day,
+        letter_type,
         sender="sec" if staff else "company",
-        filing_date=day,
-        letter_date=day,
-        ciks=("0001326801",),
-        company="Meta Platforms, Inc.",
-        letter_type=letter_type,
         file_numbers=numbers,
         reviewed_filings=filings,
         cited_dates=cited,
-        comments=(),
-        staff=(),
-        office=None,
-        topics=(),
-        text_source="pdf_text",
-        text="",
-        warnings=(),
         cik_reference=cik_reference,
     )
 
