@@ -160,8 +160,8 @@ def compare_filings(
     if family is None or family != form_family(second.form):
         return Match.DIFFERENT if family and form_family(second.form) else Match.UNKNOWN
     filers = filer_key(first.filed_by, company), filer_key(second.filed_by, company)
-    if filers[0] != filers[1] and (family in _CONTESTED or None not in filers):
-        return Match.DIFFERENT
+    if filers[0] != filers[1] and (family in _SOLICITATIONS or None not in filers):
+        return Match.DIFFERENT  # a shareholder's proxy material is not the company's
     return _compare_dates(first, second, family)
 
 
@@ -177,7 +177,24 @@ def _compare_dates(first: ReviewedFiling, second: ReviewedFiling, family: str) -
     return Match.UNKNOWN
 
 
-_CONTESTED = frozenset({"CONTESTED PROXY", "DFAN14A"})
+_SOLICITATIONS = frozenset(
+    {
+        "PROXY",
+        "CONTESTED PROXY",
+        "MERGER PROXY",
+        "INFORMATION STATEMENT",
+        "DFAN14A",
+        "DEFA14A",
+        "SC 14D9",
+        "SC TO-T",
+        "SC TO-I",
+        "SC TO-C",
+        "SC 13D",
+        "SC 13E3",
+    }
+)
+"""Families where one party's filing and another's are different filings even when only one
+letter names who filed it."""
 
 
 def relation(

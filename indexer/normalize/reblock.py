@@ -54,6 +54,13 @@ _FORM_MENTION = re.compile(
     r"F-1|F-3|F-4|10-12B|10-12G)(?:/A)?\b)",
     re.IGNORECASE,
 )
+_KIND_ONLY = re.compile(
+    r"(?P<kind>(?:Revised\s+)?(?:Definitive|Preliminary)\s+(?:Proxy|Information)\s+Statement|"
+    r"Definitive\s+Additional\s+Materials|Soliciting\s+Materials?)\b"
+    r"(?!\s+(?:on|pursuant\s+to|under)\s+(?:Form|Schedule)|\s+(?:Form|Schedule)\b)",
+    re.IGNORECASE,
+)
+"""Proxy material named without its schedule ("Preliminary Proxy Statement filed by …")."""
 _PERIOD = re.compile(
     r"\bfor\s+(?:the\s+)?(?:fiscal\s+|transition\s+|quarterly\s+|annual\s+)?"
     r"(?:year|quarter|period|years|quarters)(?:\s+\w+){0,3}?\s+ended\s+",
@@ -173,12 +180,23 @@ def _looks_like_file_number(match: re.Match[str]) -> bool:
 
 
 def _reviewed_filings(block: str) -> list[ReviewedFiling]:
-    mentions = [m for m in _FORM_MENTION.finditer(block) if _is_filing_mention(block, m)]
+    mentions: list[tuple[int, int, str, str]] = [
+        (m.start(), m.end(), _form_name(m), m.group(0))
+        for m in _FORM_MENTION.finditer(block)
+        if _is_filing_mention(block, m)
+    ]
+    taken = [(start, end) for start, end, _, _ in mentions]
+    for kind in _KIND_ONLY.finditer(block):
+        if not any(start <= kind.start() < end for start, end in taken):
+            name = " ".join(kind.group("kind").lower().split()).removeprefix("revised ")
+            form = _SCHEDULE_14A.get(name.removesuffix("s"), "14A")
+            mentions.append((kind.start(), kind.end(), form, kind.group(0)))
+    mentions.sort()
     filings: list[_Draft] = []
-    for index, mention in enumerate(mentions):
-        end = mentions[index + 1].start() if index + 1 < len(mentions) else len(block)
-        tail = _RESPONSE_LINE.split(block[mention.end() : end])[0]
-        form = _form_name(mention)
+    for index, (_, mention_end, named, text) in enumerate(mentions):
+        end = mentions[index + 1][0] if index + 1 < len(mentions) else len(block)
+        tail = _RESPONSE_LINE.split(block[mention_end:end])[0]
+        form = named
         period = _PERIOD.search(tail)
         period_end = parse_date(tail[period.end() : period.end() + 30]) if period else None
         filed_on = _date_after(_FILED if form not in _EVENT_FORMS else _FILED_ONLY, tail)
@@ -188,7 +206,7 @@ def _reviewed_filings(block: str) -> list[ReviewedFiling]:
             filed_on = None
         filer = _FILED_BY.search(tail)
         filed_by = " ".join(filer["filer"].split()) if filer else None
-        if filed_by and form == "DEFA14A" and "soliciting" in mention.group(0).lower():
+        if filed_by and form == "DEFA14A" and "soliciting" in text.lower():
             form = "DFAN14A"  # soliciting material filed by someone other than the company
         draft = _Draft(form, period_end, filed_on, filed_by)
         repeated = any(
@@ -203,11 +221,11 @@ def _reviewed_filings(block: str) -> list[ReviewedFiling]:
 
 def _date_after(label: re.Pattern[str], tail: str) -> date | None:
     """The date after a label: on its line ("filed by X on March 3, 2024"), else just after."""
-    found = label.search(tail)
-    if found is None:
-        return None
-    line = tail[found.end() : found.end() + 120].split("\n", 1)[0]
-    return parse_date(line) or parse_date(tail[found.end() : found.end() + 30])
+    for found in label.finditer(tail):  # "filed by X" first, "Filed on March 1" later
+        line = tail[found.end() : found.end() + 120].split("\n", 1)[0]
+        if day := parse_date(line) or parse_date(tail[found.end() : found.end() + 30]):
+            return day
+    return None
 
 
 def _is_filing_mention(block: str, mention: re.Match[str]) -> bool:

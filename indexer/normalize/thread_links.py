@@ -29,7 +29,8 @@ What no rule may do:
   filer) without an explicit link (rules 1, 2, 5 and 7);
 - reopen a closed review with a staff comment letter, except a follow-up citing a letter of
   that review about the same filing; citing an old review's letters never pulls a new
-  comment letter on another filing into it;
+  comment letter on another filing into it, nor any letter about another filing into a
+  review silent for more than 150 days (whose closing letter may be missing);
 - add a letter written after a review's letters were released by EDGAR (the staff releases
   a review's letters together, at least 20 business days after it closed).
 """
@@ -217,6 +218,8 @@ def _by_citation(letter: Letter, company: Company) -> tuple[Draft, Link] | None:
             match = _relation(letter, draft)
             if draft.closed and letter.sender == "sec" and match != Match.SAME:
                 continue  # an old review's letters cited by a new review
+            if match == Match.DIFFERENT and not _within_gap(letter, draft):
+                continue  # a long-silent review about another filing: history, not a round
             rank = (
                 {Match.SAME: 2, Match.UNKNOWN: 1, Match.DIFFERENT: 0}[match],
                 len(set(placed.file_numbers) & set(letter.file_numbers)),

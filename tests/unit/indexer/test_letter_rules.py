@@ -96,6 +96,41 @@ def test_reference_block_variants(
         assert parsed.cik_reference == "0001783180"
 
 
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        # an 8-K's "dated" date is its event (period of report); "Filed" is the filing's
+        ("Re: Mondelez\nForm 8-K Dated July 27, 2016\nFiled July 27, 2016\nFile No. 1-16483\n"
+         "\nDear Sir:", [("8-K", date(2016, 7, 27), date(2016, 7, 27), None)]),
+        ("Re: Molson Coors\nPreliminary Information Statement on Schedule 14C\nFiled December 11,"
+         " 2015\nFile No. 1-14829\n\nDear Sir:", [("PRE 14C", None, date(2015, 12, 11), None)]),
+        ("Re: Kinder Morgan\nDefinitive Proxy Statement Pursuant to Schedule 14A\nFiled March 30,"
+         " 2016\nFile No. 1-35081\n\nDear Sir:", [("DEF 14A", None, date(2016, 3, 30), None)]),
+        # proxy contests: who filed it, and soliciting material of others is DFAN14A
+        ("Re: Wynn Resorts, Limited\nSoliciting Material on Schedule 14A\nFiled April 23, 2018 by "
+         "Elaine P. Wynn\nFile No. 0-50028\n\nDear Sir:",
+         [("DFAN14A", None, date(2018, 4, 23), "Elaine P. Wynn")]),
+        ("Re: Starbucks Corporation\nPREC14A filed January 12, 2024 by Service Employees "
+         "International Union et.\nal\nFile No. 000-20322\n\nDear Sir:",
+         [("PREC14A", None, date(2024, 1, 12), "Service Employees International Union")]),
+        ("Re: XYZ Corp.\n    Preliminary Proxy Statement filed by ABC Capital LP et al.\n    Filed "
+         "on March 1, 2024\n    File No. 001-12345\n\nDear Sir:",
+         [("PRE 14A", None, date(2024, 3, 1), "ABC Capital LP")]),
+        ("Re: XYZ Corp.\nDFAN14A filed by Starboard Value LP on March 3, 2024\nFile No. "
+         "001-12345\n\nDear Sir:", [("DFAN14A", None, date(2024, 3, 3), "Starboard Value LP")]),
+        # a defined term is not a second filing
+        ("Re: The Southern Company\n\nForm 10-K for the Year Ended December 31, 2020 (“Form "
+         "10-K”)\n\nFiled February 18, 2021\n\nFile No. 001-03526\n\nDear Sir:",
+         [("10-K", date(2020, 12, 31), date(2021, 2, 18), None)]),
+    ],
+)  # fmt: skip
+def test_reference_block_names_each_filing_its_period_date_and_filer(
+    block: str, expected: list[tuple[str, date | None, date | None, str | None]]
+) -> None:
+    filings = parse_reference_block(block).reviewed_filings
+    assert [(f.form, f.period_end, f.filed_on, f.filed_by) for f in filings] == expected
+
+
 def test_phone_numbers_are_not_file_numbers_but_labelled_numbers_are() -> None:
     text = "Re: X Corp.\nForm 10-K\n\nDear Sir:\n\nPlease call (202) 551-3344."
     assert parse_reference_block(text).file_numbers == ()

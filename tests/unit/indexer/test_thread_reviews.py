@@ -318,3 +318,21 @@ def test_every_link_says_why() -> None:
     assert data[1]["evidence"] == "cites the staff letter of 2022-08-01 (0000000000-22-000001)"
     assert data[2]["linked_to"] in ("0000000000-22-000001", "0001193125-22-000002")
     assert "same reviewed filing (10-K for the period ended 2021-12-31" in data[2]["evidence"]
+
+
+def test_a_citation_of_a_long_silent_review_about_another_filing_starts_a_new_one() -> None:
+    """The 2016 review's closing letter is missing (not yet released, or not collected)."""
+    fy2015 = ReviewedFiling("10-K", date(2015, 12, 31), date(2016, 2, 26))
+    fy2018 = ReviewedFiling("10-K", date(2018, 12, 31), date(2019, 2, 28))
+    open_2016 = [
+        letter("0000000000-16-000001", date(2016, 7, 13), LetterType.COMMENT, fy2015),
+        letter("0001193125-16-000002", date(2016, 8, 3), LetterType.RESPONSE, fy2015),
+    ]
+    later = letter(
+        "0000000000-19-000003",
+        date(2019, 4, 29),
+        LetterType.COMMENT,
+        fy2018,
+        cited=staff_cites(date(2016, 8, 3)),
+    )
+    assert partition(build_threads([*open_2016, later])) == [["000001", "000002"], ["000003"]]
