@@ -6,7 +6,8 @@ loopback), ``tests/es`` (a real Elasticsearch node). Tests in ``tests/es`` get t
 
 - ``ELASTICSEARCH_URL`` names the node (default: the managed node's http://127.0.0.1:9250).
   Unreachable: the test is skipped, or fails when ``REQUIRE_ES=1``.
-- ``EDGAR_SAMPLES`` names the real EDGAR samples (default ``../shared/edgar-samples``).
+- ``EDGAR_SAMPLES`` names the real EDGAR samples (default ``../shared/edgar-samples``), and
+  ``EDGAR_VINTAGE`` the pre-2016 letters beside them (default ``../shared/edgar-vintage``).
   Missing: skipped, or failure when ``REQUIRE_SAMPLES=1``.
 - With ``REQUIRE_ES=1`` or ``REQUIRE_SAMPLES=1`` (as in CI) any skipped test fails the run,
   and so does a run in which no Elasticsearch test passed.
@@ -92,6 +93,18 @@ def samples_dir() -> Path:
     path = Path(os.environ.get("EDGAR_SAMPLES") or DEFAULT_SAMPLES)
     if not (path / "MANIFEST.tsv").is_file():
         message = f"EDGAR samples not found at {path} (set EDGAR_SAMPLES)"
+        if _required("REQUIRE_SAMPLES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def vintage_dir(samples_dir: Path) -> Path:
+    """The letters older than 2016 kept beside the samples (``EDGAR_VINTAGE`` overrides)."""
+    path = Path(os.environ.get("EDGAR_VINTAGE") or samples_dir.parent / "edgar-vintage")
+    if not (path / "MANIFEST.tsv").is_file():
+        message = f"vintage EDGAR letters not found at {path} (set EDGAR_VINTAGE)"
         if _required("REQUIRE_SAMPLES"):
             pytest.fail(message)
         pytest.skip(message)

@@ -56,7 +56,8 @@ _ASKS = re.compile(
     re.I,
 )
 _ACCELERATION = re.compile(
-    r"(?:accelerat(?:e|ion)\s+(?:of\s+)?the\s+effective(?:ness)?|request(?:s|ed)?\s+(?:that\s+)?"
+    r"(?:accelerat(?:e|ion)\s+(?:of\s+)?the\s+effective(?:ness)?|effectiveness\s+of\s+[^.]{0,120}?"
+    r"be\s+accelerated|request(?:s|ed)?\s+(?:that\s+)?"
     r"(?:the\s+)?(?:effective\s+date|effectiveness)|be\s+(?:declared|made)\s+effective\s+"
     r"(?:at|on|as\s+of)|declare\s+(?:the\s+)?(?:above[- ](?:referenced|captioned)\s+)?registration"
     r"\s+statement[^.]{0,80}effective|rules?\s+(?:460\s+and\s+)?461|section\s+12\(d\)[^.]{0,80}"
@@ -115,7 +116,11 @@ _ANSWERS = re.compile(
     r"(?:continue\s+to\s+)?(?:enhance|revise|expand|include|provide\s+(?:additional|enhanced|"
     r"expanded)|disclose|clarify)|as\s+requested\s+by\s+the\s+staff|(?:information|materials?|"
     r"analysis)\s+(?:that\s+)?(?:you|the\s+staff)\s+requested|requested\s+in\s+your\s+(?:\w+\s+){0,4}"
-    r"letter)",
+    r"letter|(?:information|materials?|analysis|disclosure)\s+requested\s+by\s+(?:the\s+)?staff|"
+    r"(?:pursuant\s+to|following|further\s+to|as\s+discussed\s+(?:in|during))\s+(?:a|our|the|your)\s+"
+    r"(?:\w+\s+){0,2}?(?:telephone|phone)\s+(?:conversation|call|discussion)s?\b[^.]{0,200}?\b"
+    r"(?:confirm|advise|inform|provide|submit|enclose|respond)|(?:in\s+response\s+to|to\s+address)"
+    r"\s+(?:an?\s+|the\s+)?oral\s+comments?)",
     re.I,
 )
 _SUPPLEMENTAL = re.compile(

@@ -286,9 +286,12 @@ def _before_signature(text: str) -> str:
 
 
 def _signers(text: str) -> list[StaffMember]:
-    """People of the signature block: "/s/" signer(s), the printed official last."""
+    """People of the signature block: "/s/" signer(s), the printed official last; without
+    "/s/" (letters signed in ink before 2016), the name and title under "Sincerely,"."""
     people: list[StaffMember] = []
     staff_phone = _PHONE.search(text) is not None
+    if _SIGNED.search(text) is None:
+        return _signed_in_ink(text, staff_phone=staff_phone)
     for signed in _SIGNED.finditer(text):
         signed_text = signed.group("name")
         on_behalf = bool(_FOR.search(signed_text))
@@ -319,6 +322,28 @@ def _signers(text: str) -> list[StaffMember]:
         if official_name:
             people.append(StaffMember(official_name, title))
     return people
+
+
+def _signed_in_ink(text: str, *, staff_phone: bool) -> list[StaffMember]:
+    """The official under the last "Sincerely,": "Jeffrey Riedler" over "Assistant Director",
+    or both on one line."""
+    closings = list(_SINCERELY.finditer(text))
+    if not closings:
+        return []
+    below = text[closings[-1].end() : closings[-1].end() + 600]
+    lines = [line.strip() for line in below.split("\n")[:8] if line.strip()]
+    lines = lines[: next((i for i, ln in enumerate(lines) if _CC.match(ln)), len(lines))]
+    if not lines or _OFFICE_PHRASE.match(lines[0]) or _DIVISION.search(lines[0]):
+        return []
+    name, title, _ = _split_name_title(lines[0])
+    for line in lines[1:3]:
+        line_title, _ = _clean_title(line)
+        if not line_title:
+            break
+        title = title or line_title
+    if name is None or title is None or not _staff_signature(staff_phone, title, lines[1:5]):
+        return []  # a name without a staff title under "Sincerely," is mail-merge residue
+    return [StaffMember(name, title)]
 
 
 def _staff_signature(staff_phone: bool, title: str | None, lines: list[str]) -> bool:

@@ -239,6 +239,7 @@ def _is_filing_mention(block: str, mention: re.Match[str]) -> bool:
 
 def _form_name(mention: re.Match[str]) -> str:
     form = (mention.group("form") or mention.group("bare") or "").upper().replace(" ", "")
+    form = re.sub(r"^([SF])-L$", r"\1-1", form)  # "Form S-l": a letter l for the digit 1
     kind = (mention.group("kind") or "").lower()
     kind = " ".join(kind.split())
     if kind in _SCHEDULE_14A and form in ("14A", "14C", ""):

@@ -245,6 +245,15 @@ def _split_unlabelled(
     opening = strip_label(opening)
     staff = STAFF_VOICE.match(opening) and not _COMPANY_VOICE.match(opening)
     if not (staff or (restating and not _COMPANY_VOICE.match(opening))):
+        if not _COMPANY_VOICE.match(opening):
+            # "From the narrative … Either revise or advise." then "In response to the
+            # Staff's comment, …": the restatement ends where the company starts to speak.
+            answer_at = next(
+                (i for i in range(first_index + 1, stop) if _COMPANY_VOICE.match(blocks[i].first)),
+                None,
+            )
+            if answer_at is not None:
+                return collect(blocks, start, answer_at), collect_range(blocks, answer_at, end)
         whole = collect(blocks, start, end, answer=True)
         return "", whole or None
     split = first_index + 1
