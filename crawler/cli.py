@@ -48,6 +48,31 @@ def _ciks(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...])
         raise click.BadParameter(str(exc)) from None
 
 
+REGISTRATION_FORMS = (
+    "S-1",
+    "S-1/A",
+    "S-3",
+    "S-3/A",
+    "S-4",
+    "S-4/A",
+    "S-11",
+    "S-11/A",
+    "SB-2",
+    "SB-2/A",
+    "F-1",
+    "F-1/A",
+    "F-3",
+    "F-3/A",
+    "F-4",
+    "F-4/A",
+    "10-12B",
+    "10-12B/A",
+    "10-12G",
+    "10-12G/A",
+)
+"""Filings that carried company letters as CORRESP documents (``crawl --embedded-letters``)."""
+
+
 def _forms(_ctx: click.Context, _param: click.Parameter, value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -167,6 +192,13 @@ def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, titl
     help="Crawl these companies' whole history from their submissions JSON (repeatable).",
 )
 @click.option("--forms", callback=_forms, help="Comma-separated forms (default: crawler.forms).")
+@click.option(
+    "--embedded-letters",
+    is_flag=True,
+    help="With --cik: also download the companies' registration statements and amendments "
+    "(S-1, S-1/A, S-4, F-1, Form 10 …) to index letters filed inside them as CORRESP "
+    "documents, as before 2005 (one request per filing: use for the companies you name).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
 @_no_index_option
 @_json_option
@@ -178,6 +210,7 @@ def crawl(
     until: datetime | None,
     ciks: list[str],
     forms: list[str] | None,
+    embedded_letters: bool,
     limit: int | None,
     no_index: bool,
     as_json: bool,
@@ -189,6 +222,13 @@ def crawl(
     are retried on later passes and parked after crawler.max_attempts_per_filing.
     """
     settings = cli_ctx.settings
+    if embedded_letters:
+        if not ciks:
+            raise click.UsageError(
+                "--embedded-letters needs --cik: it downloads every "
+                "registration filing of the companies named"
+            )
+        forms = [*(forms or settings.crawler.forms), *REGISTRATION_FORMS]
     with _crawler(settings, forms) as crawler, _progress(crawler, "crawl", as_json) as bar:
         result = crawler.crawl(
             since=_to_date(since),
@@ -364,6 +404,11 @@ def import_files(
         f"{result.already_stored} already stored, {result.other_forms} of other forms, "
         f"{result.failed} failed; {summary['indexed']} indexed, {awaiting} awaiting indexing"
     )
+    if result.embedded_letters:
+        out.print(
+            f"{result.embedded_letters} letter(s) found filed inside other submissions "
+            "(indexed as ACCESSION.SEQUENCE)"
+        )
     if line := _alert_line(_alert_summary(handoff)):
         out.print(line)
     for problem in result.problems[:10]:

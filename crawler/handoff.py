@@ -28,7 +28,7 @@ from crawler.client import EdgarClient
 from crawler.company_filings import CompanyFilings, ciks_of
 from crawler.edgar.sgml import parse_submission
 from crawler.errors import ParseError
-from crawler.extract.letters import letter_from_documents, letter_from_submission
+from crawler.extract.letters import letter_from_documents, letters_in_submission
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
 from indexer.errors import IndexingError, SearchBackendError
@@ -46,7 +46,7 @@ from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
 from indexer.watchlists.alerts import ensure_alert_engine
 
-__all__ = ["HandoffReport", "incoming_letter", "ingest_pending", "reindex"]
+__all__ = ["HandoffReport", "incoming_letters", "ingest_pending", "reindex"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,28 +70,31 @@ class HandoffReport:
     """Letters, comments and threads searchable after this pass (None if not counted)."""
 
 
-def incoming_letter(stored: StoredFiling, store: RawStore) -> IncomingLetter:
-    """The letter of a stored filing, with the ledger's facts where the filing lacks them."""
+def incoming_letters(stored: StoredFiling, store: RawStore) -> list[IncomingLetter]:
+    """The letters of a stored filing, with the ledger's facts where the filing lacks them:
+    its own letter, or the letters filed inside it (a CORRESP document in an S-1/A)."""
     raw = store.read(stored.raw_path)
     if isinstance(raw, bytes):
-        letter = letter_from_submission(
+        letters = letters_in_submission(
             parse_submission(raw, source=stored.raw_path),
             released_on=stored.released_on,
             first_seen_at=stored.first_seen_at,
         )
-        if not letter.ciks:
-            letter = replace(letter, ciks=(stored.cik,))
-        return letter
-    return letter_from_documents(
-        stored.accession,
-        raw,
-        form=stored.form,
-        ciks=(stored.cik,),
-        company=stored.company,
-        filing_date=stored.filing_date,
-        released_on=stored.released_on,
-        first_seen_at=stored.first_seen_at,
-    )
+        return [
+            letter if letter.ciks else replace(letter, ciks=(stored.cik,)) for letter in letters
+        ]
+    return [
+        letter_from_documents(
+            stored.accession,
+            raw,
+            form=stored.form,
+            ciks=(stored.cik,),
+            company=stored.company,
+            filing_date=stored.filing_date,
+            released_on=stored.released_on,
+            first_seen_at=stored.first_seen_at,
+        )
+    ]
 
 
 def ingest_pending(
@@ -177,9 +180,7 @@ def _letters(
 ) -> Iterator[IncomingLetter]:
     for filing in batch:
         try:
-            letter = incoming_letter(filing, store)
-            cik = letter.ciks[0] if letter.ciks else filing.cik
-            yield replace(letter, company_filings=filings.listed(cik))
+            letters = incoming_letters(filing, store)
         except (ParseError, OSError) as exc:
             state.record_problem(
                 filing.accession,
@@ -187,3 +188,7 @@ def _letters(
                 f"unreadable raw filing: {exc}",
                 accession=filing.accession,
             )
+            continue
+        for letter in letters:
+            cik = letter.ciks[0] if letter.ciks else filing.cik
+            yield replace(letter, company_filings=filings.listed(cik))

@@ -9,7 +9,10 @@ accession. Submissions JSON files found in the folder say each accession's form 
 date; without one, a folder's form comes from the document's own SGML wrapper
 (``<TYPE>CORRESP``) or the SEC-generated accession prefix ``0000000000-`` (UPLOAD).
 
-Only the configured forms are stored. Anything unreadable is recorded with its reason.
+Only the configured forms are stored, and submissions of other forms that carry letters
+inside them (a document of type CORRESP in an S-1/A, as before 2005): their letters are
+indexed under the accession plus the document's sequence. Anything unreadable is recorded
+with its reason.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from crawler.download import checked_submission, submission_facts
 from crawler.edgar.filing_index import parse_index_json
 from crawler.edgar.submissions_json import parse_submissions_json
 from crawler.errors import ParseError
+from crawler.extract.letters import EMBEDDED_LETTER_TYPES
 from crawler.models import FilingRef
 from crawler.state import CrawlState
 from crawler.store import RawStore, StoredRaw
@@ -55,6 +59,8 @@ class ImportReport:
     stored: int = 0
     already_stored: int = 0
     other_forms: int = 0
+    embedded_letters: int = 0
+    """Letters found inside submissions of other forms (stored with their submission)."""
     failed: int = 0
     problems: list[str] = field(default_factory=list)
     accessions: list[str] = field(default_factory=list)
@@ -180,9 +186,15 @@ def _import_submission(data: bytes, source: str, target: _Target) -> None:
         return
     report.filings_found += 1
     header = submission.header
-    if header.form not in target.wanted:
+    embedded = [
+        d
+        for d in submission.documents
+        if (d.type or "").upper() in EMBEDDED_LETTER_TYPES and header.form not in target.wanted
+    ]
+    if header.form not in target.wanted and not embedded:
         report.other_forms += 1
         return
+    report.embedded_letters += len(embedded)
     party = next((p for p in header.parties if p.cik), None)
     if party is None or header.filed_as_of is None:
         _fail(report, source, "header names no company CIK or filing date")

@@ -22,7 +22,7 @@ from pathlib import Path
 import click
 
 from crawler.company_filings import CompanyFilings
-from crawler.extract.letters import letter_from_file, letter_from_folder
+from crawler.extract.letters import letter_from_folder, letters_from_file
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import err, out
 from indexer.incoming import IncomingLetter
@@ -58,7 +58,7 @@ def _letters(
 
 def _letters_at(path: Path, form: str | None) -> Iterator[IncomingLetter]:
     if path.is_file():
-        yield letter_from_file(path, form=form)
+        yield from letters_from_file(path, form=form)
         return
     if not path.is_dir():
         raise FileNotFoundError(f"no such file or folder: {path}")
@@ -69,7 +69,7 @@ def _letters_at(path: Path, form: str | None) -> Iterator[IncomingLetter]:
         return
     for file in files:
         if file.suffix.lower() in _SUBMISSION_SUFFIXES and _is_submission(file):
-            yield letter_from_file(file)
+            yield from letters_from_file(file)
     for child in sorted(p for p in path.iterdir() if p.is_dir()):
         yield from _letters_at(child, form)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from indexer.models import accession_of
 from indexer.normalize.letter import (
     CitedDate,
     Comment,
@@ -39,9 +40,11 @@ EDGAR = "https://www.sec.gov"
 
 
 def edgar_url(cik: str | None, accession: str, *, base: str = EDGAR) -> str | None:
-    """The filing's index page on EDGAR."""
+    """The filing's index page on EDGAR (a letter filed inside another submission: that
+    submission's page)."""
     if not cik:
         return None
+    accession = accession_of(accession)
     folder = accession.replace("-", "")
     return f"{base}/Archives/edgar/data/{int(cik)}/{folder}/{accession}-index.htm"
 
@@ -110,7 +113,7 @@ def letter_document(letter: Letter, *, thread_id: str | None = None) -> dict[str
         "url": edgar_url(letter.ciks[0] if letter.ciks else None, letter.accession),
         "source": {
             key: extra[key]
-            for key in ("source_url", "primary_document", "documents")
+            for key in ("source_url", "primary_document", "documents", "filed_within")
             if key in extra
         },
     }

@@ -84,6 +84,9 @@ class IncomingLetter:
     primary_document: str | None = None
     source_url: str | None = None
     extraction_warnings: tuple[str, ...] = field(default=())
+    filed_within: str | None = None
+    """For a letter filed as a document inside another submission: that submission
+    (``S-1/A 0001193125-10-099603``)."""
     company_filings: tuple[ListedFiling, ...] = ()
     """The company's filings, when the crawler has its submissions JSON (one shared tuple per
     company), to resolve the reviewed filings to their accessions."""

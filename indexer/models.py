@@ -18,10 +18,14 @@ __all__ = [
     "Cik",
     "FileNumber",
     "FormType",
+    "LetterId",
     "accession_folder",
+    "accession_of",
+    "embedded_letter_id",
     "normalize_accession",
     "normalize_cik",
     "normalize_file_number",
+    "normalize_letter_id",
 ]
 
 FormType = Literal["UPLOAD", "CORRESP", "DRSLTR"]
@@ -30,6 +34,7 @@ FormType = Literal["UPLOAD", "CORRESP", "DRSLTR"]
 # [0-9], not \d: \d also matches other scripts' digits ("١٢٣"), which are no identifier.
 _ACCESSION_DASHED = re.compile(r"^([0-9]{10})-([0-9]{2})-([0-9]{6})$")
 _ACCESSION_PLAIN = re.compile(r"^([0-9]{10})([0-9]{2})([0-9]{6})$")
+_EMBEDDED = re.compile(r"^(?P<accession>[0-9-]{18,20})[.#/-](?P<sequence>[0-9]{1,4})$")
 _FILE_NUMBER = re.compile(r"^\s*([0-9]{1,3})\s*-\s*([0-9]{1,8})(?:\s*-\s*([0-9]{1,3}))?\s*$")
 
 
@@ -53,9 +58,34 @@ def normalize_accession(value: str) -> str:
     return "-".join(match.groups())
 
 
+def embedded_letter_id(accession: str, sequence: int) -> str:
+    """The id of a letter filed as document ``sequence`` inside another submission (a CORRESP
+    document in an S-1/A): ``0001193125-10-099603.13``."""
+    return f"{normalize_accession(accession)}.{int(sequence)}"
+
+
+def normalize_letter_id(value: str) -> str:
+    """A letter's id: its accession, or accession and document sequence for a letter filed
+    inside another submission (``0001193125-10-099603.13``; ``#13`` and ``/13`` are read the
+    same). Raises ``ValueError`` otherwise."""
+    text = value.strip()
+    embedded = _EMBEDDED.match(text)
+    if embedded is not None and int(embedded["sequence"]) > 0:
+        try:
+            return embedded_letter_id(embedded["accession"], int(embedded["sequence"]))
+        except ValueError:
+            pass  # a dashed accession whose last part looked like a sequence
+    return normalize_accession(text)
+
+
+def accession_of(letter_id: str) -> str:
+    """The accession of the submission a letter id belongs to."""
+    return letter_id.split(".", 1)[0]
+
+
 def accession_folder(accession: str) -> str:
-    """The 18-digit folder name EDGAR uses for an accession: dashes removed."""
-    return normalize_accession(accession).replace("-", "")
+    """The 18-digit folder name EDGAR uses for an accession (or a letter id): no dashes."""
+    return normalize_accession(accession_of(accession)).replace("-", "")
 
 
 def normalize_file_number(value: str) -> str:
@@ -76,4 +106,5 @@ def normalize_file_number(value: str) -> str:
 
 Cik = Annotated[str, AfterValidator(normalize_cik)]
 AccessionNo = Annotated[str, AfterValidator(normalize_accession)]
+LetterId = Annotated[str, AfterValidator(normalize_letter_id)]
 FileNumber = Annotated[str, AfterValidator(normalize_file_number)]

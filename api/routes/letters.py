@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path
 from api.deps import ServiceDep
 from api.errors import NotFoundError
 from api.schemas import LetterDetail
-from indexer.models import AccessionNo
+from indexer.models import LetterId
 
 __all__ = ["router"]
 
@@ -21,7 +21,13 @@ _THREAD_FIELDS = ("thread_id", "status", "rounds", "opened_on", "closed_on")
 
 @router.get("/letters/{accession}", response_model=LetterDetail)
 def get_letter(
-    accession: Annotated[AccessionNo, Path(description="Accession number (dashed or 18 digits).")],
+    accession: Annotated[
+        LetterId,
+        Path(
+            description="Accession number (dashed or 18 digits); a letter filed inside "
+            "another submission: accession.sequence (0001193125-10-099603.13)."
+        ),
+    ],
     service: ServiceDep,
 ) -> dict[str, Any]:
     """The letter document: metadata, comments, staff, topics, text, and its review."""

@@ -16,7 +16,7 @@ from api.reviews import (
     read_thread_summary,
 )
 from api.schemas import ThreadDetail, ThreadList
-from indexer.models import AccessionNo
+from indexer.models import LetterId
 from indexer.search.kinds import THREAD_ORDER
 from indexer.search.paging import SortKey, SortOrder, next_cursor
 from indexer.search.params import ThreadListParams
@@ -47,7 +47,7 @@ def list_threads(
 
 @router.get("/threads/{thread_id}", response_model=ThreadDetail)
 def get_thread(
-    thread_id: Annotated[AccessionNo, Path(description="The accession of its first letter.")],
+    thread_id: Annotated[LetterId, Path(description="The accession of its first letter.")],
     service: ServiceDep,
 ) -> dict[str, Any]:
     """A review: its letters in order, and each staff comment beside the company's answer."""

@@ -43,7 +43,7 @@ from api.web.links import SearchState
 from api.web.rendering import render
 from api.web.views import PARAMETER_LABELS
 from indexer.errors import SearchBackendError
-from indexer.models import AccessionNo, Cik
+from indexer.models import Cik, LetterId
 from indexer.search.kinds import COMMENTS, LETTERS
 from indexer.search.params import LetterFilters
 from indexer.search.query import parse_query
@@ -145,7 +145,7 @@ def search_page(request: Request, service: ServiceDep, settings: SettingsDep) ->
 @router.get("/letter/{accession}", response_class=HTMLResponse)
 def letter_page(
     request: Request,
-    accession: Annotated[AccessionNo, Path()],
+    accession: Annotated[LetterId, Path()],
     service: ServiceDep,
     q: Annotated[str, Query(max_length=1000)] = "",
 ) -> HTMLResponse:
@@ -157,7 +157,7 @@ def letter_page(
 
 @router.get("/thread/{thread_id}", response_class=HTMLResponse)
 def thread_page(
-    request: Request, thread_id: Annotated[AccessionNo, Path()], service: ServiceDep
+    request: Request, thread_id: Annotated[LetterId, Path()], service: ServiceDep
 ) -> HTMLResponse:
     """A review: its timeline, and each staff comment beside the company's answer."""
     thread = ThreadDetail.model_validate(get_thread(thread_id, service)).model_dump()

@@ -5,6 +5,14 @@ TEXT-EXTRACT when present, else the PDF's text layer; for a company letter, the 
 whose type is the form (``CORRESP``), else ``filename1.*``. Identity and dates come from the
 SGML header when there is one. Text extraction never raises: a letter that cannot be read
 arrives with ``text_source = none`` and the reason in ``extraction_warnings``.
+
+**Letters filed inside other submissions.** Before 2005, and now and then later, a response
+letter was filed as a document of type CORRESP (or UPLOAD) inside an S-1/A or another
+registration amendment. ``letters_in_submission`` returns, for a submission of any other form,
+one letter per such document, a letter of the submission's company whose id is the accession
+plus the document's sequence (``0001193125-10-099603.13``, see
+``indexer.models.embedded_letter_id``). A filing folder whose letter document carries a
+``<SEQUENCE>`` above 1 is such a document too.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -21,19 +30,26 @@ from crawler.extract.pdf import extract_pdf_text
 from crawler.extract.plaintext import extract_plain_text
 from crawler.extract.result import ExtractedText
 from indexer.incoming import DocumentInfo, IncomingLetter, TextSource
-from indexer.models import normalize_accession, normalize_cik
+from indexer.models import embedded_letter_id, normalize_accession, normalize_cik
 
 __all__ = [
+    "EMBEDDED_LETTER_TYPES",
     "extract_document",
     "letter_from_documents",
     "letter_from_file",
     "letter_from_folder",
     "letter_from_submission",
+    "letters_from_file",
+    "letters_in_submission",
 ]
+
+EMBEDDED_LETTER_TYPES = frozenset({"CORRESP", "UPLOAD", "DRSLTR"})
+"""Document types that are letters wherever they are filed."""
 
 _TEXT_EXTRACT = "TEXT-EXTRACT"
 _HTML_START = re.compile(rb"<(?:!doctype|html|body|div|p|table|font|br)\b", re.IGNORECASE)
 _SGML_TYPE = re.compile(rb"^\s*<DOCUMENT>\s*<TYPE>([^\s<]+)", re.IGNORECASE)
+_SGML_SEQUENCE = re.compile(rb"<SEQUENCE>\s*([0-9]{1,4})\b", re.IGNORECASE)
 _SEC_GENERATED_PREFIX = "0000000000-"
 _SUBMISSION_STARTS = (b"<SEC-DOCUMENT>", b"<SUBMISSION>", b"-----BEGIN PRIVACY-ENHANCED")
 
@@ -86,6 +102,63 @@ def letter_from_submission(
         source_url=source_url,
         extraction_warnings=extracted.warnings,
     )
+
+
+def letters_in_submission(
+    submission: Submission,
+    *,
+    source_url: str | None = None,
+    released_on: date | None = None,
+    first_seen_at: datetime | None = None,
+) -> list[IncomingLetter]:
+    """The letters of a submission: its own (a CORRESP or UPLOAD submission), else one per
+    document of a letter type filed inside it (none for an ordinary filing)."""
+    if submission.header.form in EMBEDDED_LETTER_TYPES:
+        return [
+            letter_from_submission(
+                submission,
+                source_url=source_url,
+                released_on=released_on,
+                first_seen_at=first_seen_at,
+            )
+        ]
+    container = letter_from_submission(submission, source_url=source_url)
+    letters = []
+    for document in submission.documents:
+        kind = (document.type or "").upper()
+        if kind not in EMBEDDED_LETTER_TYPES or document.sequence is None:
+            continue
+        name = document.filename or document.label
+        extracted = extract_document(name, document.content)
+        warnings = extracted.warnings
+        if not document.content.strip():
+            warnings = (*warnings, f"{document.label}: a {kind} document without any text")
+            extracted = ExtractedText("", TextSource.NONE, warnings)
+        letters.append(
+            replace(
+                container,
+                accession=embedded_letter_id(submission.accession, document.sequence),
+                form=kind,
+                text=extracted.text,
+                text_source=extracted.source,
+                released_on=released_on,
+                first_seen_at=first_seen_at,
+                header_file_numbers=(),  # the container's numbers, not the letter's
+                public_reference_accession=None,
+                primary_document=name,
+                filed_within=f"{submission.header.form} {submission.accession}",
+                extraction_warnings=warnings,
+            )
+        )
+    return letters
+
+
+def letters_from_file(path: Path, *, form: str | None = None) -> list[IncomingLetter]:
+    """The letters of a file: every letter of a submission file, else the one document."""
+    data = path.read_bytes()
+    if data.lstrip()[:64].startswith(_SUBMISSION_STARTS):
+        return letters_in_submission(parse_submission(data, source=str(path)))
+    return [letter_from_file(path, form=form)]
 
 
 def _choose_submission_text(
@@ -141,6 +214,11 @@ def letter_from_documents(
         filing_date = _listing_date(documents["index.json"])
     if form is None:
         warnings.append("form unknown: not UPLOAD by its accession and no <TYPE> wrapper")
+    sequence = _sequence(documents[primary]) if primary is not None else None
+    filed_within = None
+    if sequence is not None and sequence > 1 and accession.count("-") == 2:
+        filed_within = f"submission {accession}"  # a letter document filed inside another
+        accession = embedded_letter_id(accession, sequence)
     return IncomingLetter(
         accession=accession,
         form=form or "UNKNOWN",
@@ -155,7 +233,16 @@ def letter_from_documents(
         primary_document=primary,
         source_url=source_url,
         extraction_warnings=(*extracted.warnings, *warnings),
+        filed_within=filed_within,
     )
+
+
+def _sequence(data: bytes) -> int | None:
+    """The ``<SEQUENCE>`` of a document that keeps its SGML wrapper."""
+    if _SGML_TYPE.match(data[:200]) is None:
+        return None
+    match = _SGML_SEQUENCE.search(data[:300])
+    return int(match.group(1)) if match else None
 
 
 def _guess_form(accession: str, documents: Mapping[str, bytes], names: list[str]) -> str | None:
