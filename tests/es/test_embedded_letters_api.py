@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -18,8 +17,9 @@ from tests.integration.test_embedded_letters import ACCESSION, LETTER, s1a_submi
 pytestmark = pytest.mark.samples
 
 
+@pytest.mark.usefixtures("es")
 def test_an_embedded_letter_is_searchable_and_served(
-    es: Elasticsearch, es_url: str, es_prefix: str, vintage_dir: Path, tmp_path: Path
+    es_url: str, es_prefix: str, vintage_dir: Path, tmp_path: Path
 ) -> None:
     path = s1a_submission(vintage_dir, tmp_path)
     env = {

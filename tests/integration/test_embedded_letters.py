@@ -10,6 +10,7 @@ inside, under the accession plus the document's sequence.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from click.testing import CliRunner
 
 from crawler.extract.letters import letter_from_folder
 from indexer.cli.main import cli
-from tests.fake_edgar import FakeEdgar
-from tests.integration.crawler.conftest import crawler_env, edgar  # noqa: F401 - fixture
+from tests.fake_edgar import FakeEdgar, FakeEdgarConfig
+from tests.integration.crawler.conftest import crawler_env
 
 pytestmark = pytest.mark.samples
 
@@ -63,6 +64,12 @@ _EMPTY_LETTER = """<DOCUMENT>
 </TEXT>
 </DOCUMENT>
 """
+
+
+@pytest.fixture
+def edgar(samples_dir: Path) -> Iterator[FakeEdgar]:
+    with FakeEdgar(samples_dir, FakeEdgarConfig(block_seconds=3)) as server:
+        yield server
 
 
 def s1a_submission(vintage_dir: Path, destination: Path) -> Path:
