@@ -29,6 +29,7 @@ from crawler.company_filings import CompanyFilings, ciks_of
 from crawler.edgar.sgml import parse_submission
 from crawler.errors import ParseError
 from crawler.extract.letters import letter_from_documents, letters_in_submission
+from crawler.extract.ocr import OcrOptions
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
 from indexer.errors import IndexingError, SearchBackendError
@@ -70,7 +71,9 @@ class HandoffReport:
     """Letters, comments and threads searchable after this pass (None if not counted)."""
 
 
-def incoming_letters(stored: StoredFiling, store: RawStore) -> list[IncomingLetter]:
+def incoming_letters(
+    stored: StoredFiling, store: RawStore, *, ocr: OcrOptions | None = None
+) -> list[IncomingLetter]:
     """The letters of a stored filing, with the ledger's facts where the filing lacks them:
     its own letter, or the letters filed inside it (a CORRESP document in an S-1/A)."""
     raw = store.read(stored.raw_path)
@@ -79,6 +82,7 @@ def incoming_letters(stored: StoredFiling, store: RawStore) -> list[IncomingLett
             parse_submission(raw, source=stored.raw_path),
             released_on=stored.released_on,
             first_seen_at=stored.first_seen_at,
+            ocr=ocr,
         )
         return [
             letter if letter.ciks else replace(letter, ciks=(stored.cik,)) for letter in letters
@@ -93,6 +97,7 @@ def incoming_letters(stored: StoredFiling, store: RawStore) -> list[IncomingLett
             filing_date=stored.filing_date,
             released_on=stored.released_on,
             first_seen_at=stored.first_seen_at,
+            ocr=ocr,
         )
     ]
 
@@ -109,6 +114,7 @@ def ingest_pending(
 
     With ``client``, the filing lists of the companies to be indexed are refreshed first."""
     report = HandoffReport()
+    ocr = OcrOptions.from_config(settings.crawler.ocr)
     filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
     if client is not None and settings.crawler.resolve_reviewed_filings:
         pending = state.stored_filings(only_pending_ingest=True)
@@ -125,7 +131,7 @@ def ingest_pending(
         while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
             accessions = [filing.accession for filing in batch]
             try:
-                result = ingester.ingest(_letters(batch, store, state, filings))
+                result = ingester.ingest(_letters(batch, store, state, filings, ocr))
             except (SearchBackendError, IndexingError) as exc:
                 state.record_ingest_failure(accessions, str(exc))
                 raise
@@ -161,9 +167,10 @@ def reindex(
         ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)
         filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
+        ocr = OcrOptions.from_config(settings.crawler.ocr)
         for start in range(0, len(stored), _BATCH):
             batch = stored[start : start + _BATCH]
-            result = ingester.ingest(_letters(batch, store, state, filings))
+            result = ingester.ingest(_letters(batch, store, state, filings, ocr))
             report.ingested += len(batch)
             report.threads = result.threads
             if progress is not None:
@@ -176,11 +183,15 @@ def reindex(
 
 
 def _letters(
-    batch: list[StoredFiling], store: RawStore, state: CrawlState, filings: CompanyFilings
+    batch: list[StoredFiling],
+    store: RawStore,
+    state: CrawlState,
+    filings: CompanyFilings,
+    ocr: OcrOptions,
 ) -> Iterator[IncomingLetter]:
     for filing in batch:
         try:
-            letters = incoming_letters(filing, store)
+            letters = incoming_letters(filing, store, ocr=ocr)
         except (ParseError, OSError) as exc:
             state.record_problem(
                 filing.accession,

@@ -23,6 +23,7 @@ import click
 
 from crawler.company_filings import CompanyFilings
 from crawler.extract.letters import letter_from_folder, letters_from_file
+from crawler.extract.ocr import OcrOptions
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import err, out
 from indexer.incoming import IncomingLetter
@@ -44,11 +45,15 @@ class _Failures:
 
 
 def _letters(
-    paths: tuple[Path, ...], form: str | None, failures: _Failures, filings: CompanyFilings
+    paths: tuple[Path, ...],
+    form: str | None,
+    failures: _Failures,
+    filings: CompanyFilings,
+    ocr: OcrOptions,
 ) -> Iterator[IncomingLetter]:
     for path in paths:
         try:
-            for letter in _letters_at(path, form):
+            for letter in _letters_at(path, form, ocr):
                 listed = filings.listed(letter.ciks[0]) if letter.ciks else ()
                 yield replace(letter, company_filings=listed)
         except (OSError, ValueError) as exc:
@@ -56,22 +61,22 @@ def _letters(
             err.print(f"[red]error:[/red] {path}: {exc}", highlight=False)
 
 
-def _letters_at(path: Path, form: str | None) -> Iterator[IncomingLetter]:
+def _letters_at(path: Path, form: str | None, ocr: OcrOptions) -> Iterator[IncomingLetter]:
     if path.is_file():
-        yield from letters_from_file(path, form=form)
+        yield from letters_from_file(path, form=form, ocr=ocr)
         return
     if not path.is_dir():
         raise FileNotFoundError(f"no such file or folder: {path}")
     files = sorted(p for p in path.iterdir() if p.is_file())
     if _ACCESSION_FOLDER.match(path.name) or any(p.name.startswith("filename") for p in files):
         if any(p.suffix.lower() in _DOCUMENT_SUFFIXES for p in files):
-            yield letter_from_folder(path, form=form)
+            yield letter_from_folder(path, form=form, ocr=ocr)
         return
     for file in files:
         if file.suffix.lower() in _SUBMISSION_SUFFIXES and _is_submission(file):
-            yield from letters_from_file(file)
+            yield from letters_from_file(file, ocr=ocr)
     for child in sorted(p for p in path.iterdir() if p.is_dir()):
-        yield from _letters_at(child, form)
+        yield from _letters_at(child, form, ocr)
 
 
 def _is_submission(path: Path) -> bool:
@@ -99,6 +104,16 @@ _filings = click.option(
 )
 
 
+_no_ocr = click.option(
+    "--no-ocr", is_flag=True, help="Do not read scanned PDFs by OCR (crawler.ocr.enabled)."
+)
+
+
+def _ocr(cli_ctx: CliContext, no_ocr: bool) -> OcrOptions:
+    options = OcrOptions.from_config(cli_ctx.settings.crawler.ocr)
+    return OcrOptions(enabled=False) if no_ocr else options
+
+
 def _company_filings(cli_ctx: CliContext, folders: tuple[Path, ...]) -> CompanyFilings:
     if folders:
         return CompanyFilings(*folders)
@@ -109,13 +124,16 @@ def _company_filings(cli_ctx: CliContext, folders: tuple[Path, ...]) -> CompanyF
 @_paths
 @_form
 @_filings
+@_no_ocr
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per letter (JSON Lines).")
 @pass_cli
 def parse(
     cli_ctx: CliContext,
+    *,
     paths: tuple[Path, ...],
     form: str | None,
     filings_dirs: tuple[Path, ...],
+    no_ocr: bool,
     as_json: bool,
 ) -> None:
     """Normalize letters: dates, type, file numbers, reviewed filings, comments, staff.
@@ -126,7 +144,8 @@ def parse(
     failures = _Failures()
     taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
     filings = _company_filings(cli_ctx, filings_dirs)
-    for incoming in _letters(paths, form and form.upper(), failures, filings):
+    ocr = _ocr(cli_ctx, no_ocr)
+    for incoming in _letters(paths, form and form.upper(), failures, filings, ocr):
         letter = normalize_letter(incoming, taxonomy=taxonomy)
         if as_json:
             sys.stdout.write(json.dumps(letter.to_public_dict(), ensure_ascii=False) + "\n")
@@ -140,13 +159,16 @@ def parse(
 @_paths
 @_form
 @_filings
+@_no_ocr
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per thread (JSON Lines).")
 @pass_cli
 def threads(
     cli_ctx: CliContext,
+    *,
     paths: tuple[Path, ...],
     form: str | None,
     filings_dirs: tuple[Path, ...],
+    no_ocr: bool,
     as_json: bool,
 ) -> None:
     """Group the letters under PATHS into review threads (cycles), by company.
@@ -159,9 +181,10 @@ def threads(
     failures = _Failures()
     taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
     filings = _company_filings(cli_ctx, filings_dirs)
+    ocr = _ocr(cli_ctx, no_ocr)
     letters = [
         normalize_letter(incoming, taxonomy=taxonomy)
-        for incoming in _letters(paths, form and form.upper(), failures, filings)
+        for incoming in _letters(paths, form and form.upper(), failures, filings, ocr)
         if incoming.form in _LETTER_FORMS
     ]
     for thread in build_threads(letters):

@@ -113,7 +113,13 @@ def letter_document(letter: Letter, *, thread_id: str | None = None) -> dict[str
         "url": edgar_url(letter.ciks[0] if letter.ciks else None, letter.accession),
         "source": {
             key: extra[key]
-            for key in ("source_url", "primary_document", "documents", "filed_within")
+            for key in (
+                "source_url",
+                "primary_document",
+                "documents",
+                "filed_within",
+                "ocr_confidence",
+            )
             if key in extra
         },
     }

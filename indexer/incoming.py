@@ -27,8 +27,10 @@ class TextSource(StrEnum):
     """The PDF's text layer."""
     HTML = "html"
     PLAIN = "plain"
+    OCR = "ocr"
+    """Read from the page images of a scanned PDF by OCR (see ``text_confidence``)."""
     NONE = "none"
-    """No usable text: a scanned PDF without a text layer, or no letter document."""
+    """No usable text: a scan that could not be read, or no letter document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,8 @@ class IncomingLetter:
     primary_document: str | None = None
     source_url: str | None = None
     extraction_warnings: tuple[str, ...] = field(default=())
+    text_confidence: float | None = None
+    """OCR's mean word confidence (0-100) for text read from a scan."""
     filed_within: str | None = None
     """For a letter filed as a document inside another submission: that submission
     (``S-1/A 0001193125-10-099603``)."""

@@ -166,6 +166,38 @@ class ScheduleConfig(_Section):
         return value
 
 
+class OcrConfig(_Section):
+    """How scanned letters (PDFs without a usable text layer) are read."""
+
+    enabled: bool = Field(
+        True,
+        description="Read scans with Tesseract (installed by scripts/bootstrap.sh); false: a "
+        "scan is indexed without text, with a warning.",
+    )
+    dpi: Annotated[int, Field(ge=100, le=600)] = Field(
+        200, description="Resolution each page is rendered at for OCR."
+    )
+    max_pages: Annotated[int, Field(ge=1, le=2000)] = Field(
+        50, description="Pages read per letter; a longer scan gets a warning."
+    )
+    page_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        60, description="A page Tesseract cannot read in this time is skipped."
+    )
+    total_timeout_seconds: Annotated[float, Field(gt=0, le=86400)] = Field(
+        600,
+        description="The OCR worker process of one letter is stopped after this time; the "
+        "pages read so far are kept.",
+    )
+    max_megapixels: Annotated[float, Field(gt=0, le=1000)] = Field(
+        80, description="A page larger than this once rendered is skipped (image bombs)."
+    )
+    low_confidence: Annotated[float, Field(ge=0, le=100)] = Field(
+        80,
+        description="Below this mean word confidence (0-100) a letter read by OCR carries a "
+        "warning, shown in the API and the web pages.",
+    )
+
+
 class CrawlerConfig(_Section):
     """What the crawler collects and from when."""
 
@@ -208,6 +240,9 @@ class CrawlerConfig(_Section):
         description="Before indexing, keep each letter's company filing list (its submissions "
         "JSON, at most one request per company per day) in storage.data_dir/companies, so "
         "the filings under review resolve to their EDGAR accessions.",
+    )
+    ocr: OcrConfig = Field(
+        default_factory=OcrConfig, description="How scanned letters are read (OCR)."
     )
     schedule: ScheduleConfig = Field(
         default_factory=ScheduleConfig, description="When `corresp schedule` runs jobs."

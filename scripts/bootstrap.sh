@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install the project with its pinned dependency versions (constraints.txt).
-# Idempotent and quick when nothing changed. Installs Java and Maven from Debian's packages
-# when they are missing and we are root (the managed Elasticsearch needs both).
+# Idempotent and quick when nothing changed. Installs Java and Maven (the managed
+# Elasticsearch needs both), Tesseract (OCR of scanned letters) and chromium (browser tests)
+# from Debian's packages when they are missing and we are root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +20,11 @@ command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 # The browser journeys (tests/browser) drive Debian's chromium through Playwright.
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || missing+=(chromium)
+# Scanned letters are read by OCR (crawler.ocr).
+command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing ${missing[*]} (for the managed Elasticsearch node and the browser tests)"
+    echo "Installing ${missing[*]} (for the managed Elasticsearch node, OCR and the browser tests)"
     apt_log=$(mktemp)
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >"$apt_log" 2>&1; then
       cat "$apt_log" >&2; rm -f "$apt_log"
@@ -29,7 +32,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
     rm -f "$apt_log"
   else
-    echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven, the browser tests need chromium" >&2
+    echo "warning: ${missing[*]} not installed; \`corresp es up\` needs Java >= 17 and Maven, OCR needs tesseract-ocr, the browser tests need chromium" >&2
   fi
 fi
 

@@ -6,6 +6,7 @@ the URL state) into what its template lays out: titles, links, marked texts, cha
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
@@ -161,7 +162,12 @@ def letter_context(letter: dict[str, Any], *, terms: Iterable[str], q: str) -> d
         "thread_href": f"/thread/{letter['thread_id']}" if letter["thread_id"] else None,
         "search_href": build_url("/", [("q", q)]) if q.strip() else None,
         "q": q,
+        "reading_warnings": [w for w in letter.get("warnings") or () if _READING.search(w)],
     }
+
+
+_READING = re.compile(r"OCR|no text|garbage text layer|scanned turned|without any text")
+"""Warnings about how the text was read (a scan, OCR confidence), shown above the text."""
 
 
 def thread_context(thread: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from crawler.edgar.sgml import Submission, SubmissionDocument, parse_submission
 from crawler.extract.html import extract_html_text
+from crawler.extract.ocr import OcrOptions
 from crawler.extract.pdf import extract_pdf_text
 from crawler.extract.plaintext import extract_plain_text
 from crawler.extract.result import ExtractedText
@@ -54,10 +55,13 @@ _SEC_GENERATED_PREFIX = "0000000000-"
 _SUBMISSION_STARTS = (b"<SEC-DOCUMENT>", b"<SUBMISSION>", b"-----BEGIN PRIVACY-ENHANCED")
 
 
-def extract_document(name: str, data: bytes, *, text_extract: bool = False) -> ExtractedText:
-    """Text of one document, by its content (a PDF, HTML, or plain text)."""
+def extract_document(
+    name: str, data: bytes, *, text_extract: bool = False, ocr: OcrOptions | None = None
+) -> ExtractedText:
+    """Text of one document, by its content (a PDF, HTML, or plain text); a scanned PDF is
+    read by OCR when ``ocr`` allows it."""
     if data[:1024].lstrip().startswith(b"%PDF"):
-        return extract_pdf_text(data)
+        return extract_pdf_text(data, ocr=ocr)
     if text_extract:
         return extract_plain_text(data, text_extract=True)
     if name.lower().endswith((".htm", ".html")) or _HTML_START.search(data[:4096]):
@@ -71,11 +75,12 @@ def letter_from_submission(
     source_url: str | None = None,
     released_on: date | None = None,
     first_seen_at: datetime | None = None,
+    ocr: OcrOptions | None = None,
 ) -> IncomingLetter:
     """The letter of a parsed full submission (``.txt`` or ``.nc``)."""
     header = submission.header
     documents = submission.documents
-    extracted, primary = _choose_submission_text(header.form, documents)
+    extracted, primary = _choose_submission_text(header.form, documents, ocr)
     party = next((p for p in header.parties if p.cik), None)
     ciks = tuple(dict.fromkeys(p.cik for p in header.parties if p.cik))
     return IncomingLetter(
@@ -101,6 +106,7 @@ def letter_from_submission(
         primary_document=primary,
         source_url=source_url,
         extraction_warnings=extracted.warnings,
+        text_confidence=extracted.confidence,
     )
 
 
@@ -110,6 +116,7 @@ def letters_in_submission(
     source_url: str | None = None,
     released_on: date | None = None,
     first_seen_at: datetime | None = None,
+    ocr: OcrOptions | None = None,
 ) -> list[IncomingLetter]:
     """The letters of a submission: its own (a CORRESP or UPLOAD submission), else one per
     document of a letter type filed inside it (none for an ordinary filing)."""
@@ -120,6 +127,7 @@ def letters_in_submission(
                 source_url=source_url,
                 released_on=released_on,
                 first_seen_at=first_seen_at,
+                ocr=ocr,
             )
         ]
     container = letter_from_submission(submission, source_url=source_url)
@@ -129,7 +137,7 @@ def letters_in_submission(
         if kind not in EMBEDDED_LETTER_TYPES or document.sequence is None:
             continue
         name = document.filename or document.label
-        extracted = extract_document(name, document.content)
+        extracted = extract_document(name, document.content, ocr=ocr)
         warnings = extracted.warnings
         if not document.content.strip():
             warnings = (*warnings, f"{document.label}: a {kind} document without any text")
@@ -148,21 +156,24 @@ def letters_in_submission(
                 primary_document=name,
                 filed_within=f"{submission.header.form} {submission.accession}",
                 extraction_warnings=warnings,
+                text_confidence=extracted.confidence,
             )
         )
     return letters
 
 
-def letters_from_file(path: Path, *, form: str | None = None) -> list[IncomingLetter]:
+def letters_from_file(
+    path: Path, *, form: str | None = None, ocr: OcrOptions | None = None
+) -> list[IncomingLetter]:
     """The letters of a file: every letter of a submission file, else the one document."""
     data = path.read_bytes()
     if data.lstrip()[:64].startswith(_SUBMISSION_STARTS):
-        return letters_in_submission(parse_submission(data, source=str(path)))
-    return [letter_from_file(path, form=form)]
+        return letters_in_submission(parse_submission(data, source=str(path)), ocr=ocr)
+    return [letter_from_file(path, form=form, ocr=ocr)]
 
 
 def _choose_submission_text(
-    form: str, documents: list[SubmissionDocument]
+    form: str, documents: list[SubmissionDocument], ocr: OcrOptions | None
 ) -> tuple[ExtractedText, str | None]:
     if form == "UPLOAD":
         for document in documents:
@@ -178,7 +189,7 @@ def _choose_submission_text(
         return ExtractedText("", TextSource.NONE, ("no letter document in the filing",)), None
     document = candidates[0]
     name = document.filename or document.label
-    return extract_document(name, document.content), name
+    return extract_document(name, document.content, ocr=ocr), name
 
 
 def letter_from_documents(
@@ -192,6 +203,7 @@ def letter_from_documents(
     released_on: date | None = None,
     first_seen_at: datetime | None = None,
     source_url: str | None = None,
+    ocr: OcrOptions | None = None,
 ) -> IncomingLetter:
     """The letter of a filing folder: its documents by name (``index.json`` optional)."""
     if re.fullmatch(r"[0-9]{10}-?[0-9]{2}-?[0-9]{6}", accession):
@@ -207,7 +219,7 @@ def letter_from_documents(
         extracted = extract_plain_text(documents[extract_name], text_extract=True)
         primary = extract_name
     elif primary is not None:
-        extracted = extract_document(primary, documents[primary])
+        extracted = extract_document(primary, documents[primary], ocr=ocr)
     else:
         extracted = ExtractedText("", TextSource.NONE, ("no letter document in the folder",))
     if filing_date is None and "index.json" in documents:
@@ -234,6 +246,7 @@ def letter_from_documents(
         source_url=source_url,
         extraction_warnings=(*extracted.warnings, *warnings),
         filed_within=filed_within,
+        text_confidence=extracted.confidence,
     )
 
 
@@ -262,20 +275,24 @@ def _listing_date(listing: bytes) -> date | None:
     return min(moments).date() if moments else None
 
 
-def letter_from_file(path: Path, *, form: str | None = None) -> IncomingLetter:
+def letter_from_file(
+    path: Path, *, form: str | None = None, ocr: OcrOptions | None = None
+) -> IncomingLetter:
     """A letter from a file: a ``.txt``/``.nc`` submission, or one document (``form`` given)."""
     data = path.read_bytes()
     if data.lstrip()[:64].startswith(_SUBMISSION_STARTS):
-        return letter_from_submission(parse_submission(data, source=str(path)))
+        return letter_from_submission(parse_submission(data, source=str(path)), ocr=ocr)
     accession, ciks = _identity_from_path(path.parent, fallback=path.stem)
-    return letter_from_documents(accession, {path.name: data}, form=form, ciks=ciks)
+    return letter_from_documents(accession, {path.name: data}, form=form, ciks=ciks, ocr=ocr)
 
 
-def letter_from_folder(folder: Path, *, form: str | None = None) -> IncomingLetter:
+def letter_from_folder(
+    folder: Path, *, form: str | None = None, ocr: OcrOptions | None = None
+) -> IncomingLetter:
     """A letter from a filing folder in EDGAR's layout (``…/CIK/ACCESSION/``)."""
     documents = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     accession, ciks = _identity_from_path(folder, fallback=folder.name)
-    return letter_from_documents(accession, documents, form=form, ciks=ciks)
+    return letter_from_documents(accession, documents, form=form, ciks=ciks, ocr=ocr)
 
 
 def _identity_from_path(folder: Path, *, fallback: str) -> tuple[str, tuple[str, ...]]:

@@ -3,8 +3,11 @@
 pdfium returns text runs with their boxes. Runs sharing a baseline become one line (left to
 right); a vertical gap clearly larger than the page's usual line pitch starts a new
 paragraph, so numbered comments and headings come out as separate paragraphs. Pages are
-separated by a form feed. A PDF with (almost) no text is a scan: it yields no text and says
-so, rather than indexing garbage.
+separated by a form feed. A PDF with (almost) no text is a scan, and so is one whose text
+layer is garbage (a font without a usable encoding: few of the words any English letter is
+made of, ``common_words``): with ``ocr`` options it is read by OCR (``crawler.extract.ocr``,
+``text_source`` ``ocr`` with the mean word confidence), else it yields no text and says so,
+rather than indexing garbage.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from itertools import pairwise
 
 import pypdfium2 as pdfium
 
+from crawler.extract.common_words import common_share
+from crawler.extract.ocr import OcrOptions, ocr_pdf
 from crawler.extract.result import ExtractedText
 from indexer.incoming import TextSource
 
@@ -22,6 +27,9 @@ __all__ = ["extract_pdf_text"]
 
 _MIN_CHARS_PER_PAGE = 40
 """Fewer printable characters than this per page on average means no usable text layer."""
+_MIN_COMMON_SHARE = 0.2
+"""Letters are at least 40% common words (all 358 samples); under this share is garbage."""
+_MIN_WORDS_TO_JUDGE = 30
 _PARAGRAPH_GAP = 1.3
 """A gap this many times the usual line pitch separates paragraphs."""
 _SOFT_HYPHEN = "\x02"
@@ -41,8 +49,21 @@ class _Line:
         return sum(self.text[:-1].count(mark) for mark in (_SOFT_HYPHEN, _NONCHARACTER_HYPHEN))
 
 
-def extract_pdf_text(data: bytes) -> ExtractedText:
-    """The text of every page of ``data``; never raises for a damaged PDF."""
+def extract_pdf_text(data: bytes, *, ocr: OcrOptions | None = None) -> ExtractedText:
+    """The text of every page of ``data``, by OCR for a scan when ``ocr`` allows it; never
+    raises for a damaged PDF."""
+    layer = _text_layer(data)
+    if layer.source != TextSource.NONE or ocr is None or not ocr.enabled:
+        return layer
+    if layer.warnings and layer.warnings[0].startswith("unreadable PDF"):
+        return layer
+    read = ocr_pdf(data, ocr)
+    if not read.text.strip():
+        return ExtractedText("", TextSource.NONE, (*layer.warnings, *read.warnings))
+    return ExtractedText(read.text, TextSource.OCR, read.warnings, confidence=read.confidence)
+
+
+def _text_layer(data: bytes) -> ExtractedText:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -57,7 +78,12 @@ def extract_pdf_text(data: bytes) -> ExtractedText:
     if not pages or printable < _MIN_CHARS_PER_PAGE * len(pages):
         warning = f"no text layer ({len(pages)} page(s), {printable} characters): a scan"
         return ExtractedText("", TextSource.NONE, (warning,))
-    return ExtractedText("\n\f\n".join(pages), TextSource.PDF_TEXT, ())
+    text = "\n\f\n".join(pages)
+    share, words = common_share(text)
+    if words >= _MIN_WORDS_TO_JUDGE and share < _MIN_COMMON_SHARE:
+        warning = f"garbage text layer ({share:.0%} common words of {words}): read as a scan"
+        return ExtractedText("", TextSource.NONE, (warning,))
+    return ExtractedText(text, TextSource.PDF_TEXT, ())
 
 
 def _page_text(page: pdfium.PdfPage) -> str:

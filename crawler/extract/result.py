@@ -16,3 +16,5 @@ class ExtractedText:
     text: str
     source: TextSource
     warnings: tuple[str, ...] = ()
+    confidence: float | None = None
+    """OCR's mean word confidence (0-100) when the text was read from images."""

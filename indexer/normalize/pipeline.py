@@ -128,6 +128,7 @@ def _facts(incoming: IncomingLetter) -> dict[str, object]:
         "source_url": incoming.source_url,
         "primary_document": incoming.primary_document,
         "filed_within": incoming.filed_within,
+        "ocr_confidence": incoming.text_confidence,
         "documents": [{"name": d.name, "type": d.type, "size": d.size} for d in incoming.documents],
     }
     return {key: value for key, value in facts.items() if value not in (None, [])}

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from api.web.labels import humanize, letter_type_label, long_date, role_label, topic_labels
 from api.web.links import SearchState
+from api.web.pages import letter_context
 from api.web.statistics import DAY_RANGES, add_duration_aggs, read_durations
 from api.web.views import (
     build_chips,
@@ -174,4 +175,26 @@ def test_duration_figures_extend_the_stats_request() -> None:
     assert durations["per_year"] == [
         {"year": "2021", "reviews": 3, "median": 28.5},
         {"year": "2022", "reviews": 0, "median": None},
+    ]
+
+
+def test_the_letter_page_says_how_a_scanned_text_was_read() -> None:
+    letter = {
+        "comments": [],
+        "text": "We have reviewed your filing.",
+        "letter_type": "comment",
+        "company": "Acme Corp.",
+        "letter_date": "2009-05-11",
+        "ciks": ["0000855654"],
+        "thread_id": None,
+        "warnings": [
+            "OCR confidence 61%: the text may contain misread words",
+            "page 2 was scanned turned by 180 degrees",
+            "no letter date found",
+        ],
+    }
+    context = letter_context(letter, terms=[], q="")
+    assert context["reading_warnings"] == [
+        "OCR confidence 61%: the text may contain misread words",
+        "page 2 was scanned turned by 180 degrees",
     ]
