@@ -94,18 +94,21 @@ Jane Doe
 
 
 def crafted_letters() -> list[IncomingLetter]:
-    """A staff comment letter and the company's response, both full of markup."""
+    """A staff comment letter (a scan read by OCR) and the company's response, both full of
+    markup."""
     common = {
         "ciks": (f"{int(CRAFTED_CIK):010d}",),
         "company": CRAFTED_COMPANY,
         "released_on": date(2023, 4, 3),
     }
     return [
-        IncomingLetter(
+        IncomingLetter(  # as a scan read by OCR with a poor confidence would arrive
             accession=CRAFTED_STAFF,
             form="UPLOAD",
             text=_STAFF_TEXT,
-            text_source=TextSource.TEXT_EXTRACT,
+            text_source=TextSource.OCR,
+            text_confidence=61.0,
+            extraction_warnings=("OCR confidence 61%: the text may contain misread words",),
             filing_date=date(2023, 3, 1),
             header_file_numbers=("001-99999",),
             **common,

@@ -161,3 +161,15 @@ def test_an_unreachable_backend_is_a_503_page(tmp_path: Path) -> None:
         metrics = dead.get("/metrics").text
     assert f"corresp_api_elasticsearch_errors_total {float(2 * len(pages))}" in metrics
     assert 'route="/letter/{accession}",status="503"' in metrics
+
+
+def test_a_letter_read_by_ocr_says_so_with_its_confidence(crafted: TestClient) -> None:
+    page = get_page(crafted, f"/letter/{CRAFTED_STAFF}")
+    facts = page.find("dl").text
+    assert "scan read by OCR (confidence 61%)" in facts
+    notice = page.find("div", cls="reading-warnings")
+    assert "OCR confidence 61%: the text may contain misread words" in notice.text
+    api = crafted.get(f"/letters/{CRAFTED_STAFF}").json()
+    assert api["text_source"] == "ocr"
+    assert api["source"]["ocr_confidence"] == 61.0
+    assert "OCR confidence 61%: the text may contain misread words" in api["warnings"]
