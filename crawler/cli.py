@@ -90,7 +90,9 @@ _no_index_option = click.option(
 
 @contextmanager
 def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Crawler]:
-    """A crawler that SIGTERM/SIGINT stop cleanly (a second SIGINT interrupts at once).
+    """A crawler that SIGTERM/SIGINT stop cleanly (a second SIGINT interrupts at once); the
+    command then exits with 128 + the signal's number after its summary, as an interrupted
+    command does, so a script running it (``make run``) stops too.
 
     It refreshes SEC's ticker map (for watchlists naming tickers) at most once a day.
     """
@@ -99,6 +101,7 @@ def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Cra
     def request_stop(signum: int, _frame: object) -> None:
         report(f"{signal.Signals(signum).name}: finishing the filings in hand, then stopping")
         crawler.stop(f"stopped by {signal.Signals(signum).name}")
+        crawler.stop_signal = crawler.stop_signal or signum
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
@@ -108,6 +111,11 @@ def _crawler(settings: Settings, forms: list[str] | None = None) -> Iterator[Cra
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         crawler.close()
+
+
+def _exit_if_interrupted(crawler: Crawler) -> None:
+    if crawler.stop_signal is not None:
+        sys.exit(128 + crawler.stop_signal)
 
 
 def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> HandoffReport:
@@ -239,6 +247,7 @@ def crawl(
         )
         handoff = _index_stored(crawler, result, skip=no_index)
     _finish(result, handoff, as_json=as_json, title="crawl")
+    _exit_if_interrupted(crawler)
 
 
 @click.command("backfill")
@@ -271,6 +280,7 @@ def backfill(
         )
         handoff = _index_stored(crawler, result, skip=no_index)
     _finish(result, handoff, as_json=as_json, title="backfill")
+    _exit_if_interrupted(crawler)
 
 
 @contextmanager

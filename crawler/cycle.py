@@ -133,6 +133,8 @@ class Crawler:
         self._abort = threading.Event()
         """Set for the current pass only (a repeated block, a storage error)."""
         self._stop_reason: str | None = None
+        self.stop_signal: int | None = None
+        """The signal that stopped the process's passes, if one did (commands exit 128+N)."""
         self._abort_reason: str | None = None
         self._storage_error: StorageError | None = None
         self._report_lock = threading.Lock()
