@@ -50,8 +50,9 @@ GAP = timedelta(days=150)
 _CITATION_TOLERANCE = timedelta(days=1)
 _RELEASE_TOLERANCE = timedelta(days=1)
 _RELEASE_DELAY = timedelta(days=20)
-"""A release day this long after the letter's date is a correspondence release (reviews are
-released 20 business days or more after they close); a shorter one is not trusted."""
+"""A release day this long after the letter was filed is a correspondence release (reviews
+are released 20 business days or more after they close); a shorter one is not trusted (a
+letter listed the day it was filed says nothing about its review)."""
 CLOSING = frozenset({LetterType.REVIEW_COMPLETE, LetterType.NO_REVIEW})
 _REGISTRATION_PREFIXES = ("333-", "377-")
 _DRAFT_PREFIX = "377-"
@@ -131,10 +132,13 @@ class Company:
 
 
 def trusted_release(letter: Letter) -> date | None:
-    """The letter's EDGAR release day when it looks like a correspondence release."""
-    if letter.released_on is None or letter.date is None:
+    """The letter's EDGAR release day when it looks like a correspondence release: at least
+    ``_RELEASE_DELAY`` after the letter was filed (its printed date when the filing date is
+    unknown; a letter filed weeks after its date and listed that day is no release)."""
+    filed = letter.filing_date or letter.date
+    if letter.released_on is None or filed is None:
         return None
-    return letter.released_on if letter.released_on - letter.date >= _RELEASE_DELAY else None
+    return letter.released_on if letter.released_on - filed >= _RELEASE_DELAY else None
 
 
 def find_link(letter: Letter, company: Company) -> tuple[Draft, Link] | None:

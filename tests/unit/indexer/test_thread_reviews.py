@@ -336,3 +336,27 @@ def test_a_citation_of_a_long_silent_review_about_another_filing_starts_a_new_on
         cited=staff_cites(date(2016, 8, 3)),
     )
     assert partition(build_threads([*open_2016, later])) == [["000001", "000002"], ["000003"]]
+
+
+def test_a_letter_listed_the_day_it_was_filed_says_nothing_of_its_review() -> None:
+    """ADM's counsel letter of 21 October 2024 was filed on 12 November: listed that day, it
+    is no release of the review, and later letters of the review still join it."""
+    opened = letter("0000000000-24-000001", date(2024, 9, 5), LetterType.COMMENT)
+    late_filed = replace(
+        letter(
+            "0001193125-24-000002",
+            date(2024, 10, 21),
+            LetterType.RESPONSE,
+            cited=company_cites(date(2024, 9, 5)),
+        ),
+        filing_date=date(2024, 11, 12),
+        released_on=date(2024, 11, 12),
+    )
+    follow_up = letter(
+        "0000000000-24-000003",
+        date(2024, 11, 20),
+        LetterType.COMMENT,
+        cited=staff_cites(date(2024, 10, 21)),
+    )
+    (thread,) = build_threads([opened, late_filed, follow_up])
+    assert [m.link_rule for m in thread.letters] == ["opened", "citation", "citation"]
