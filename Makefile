@@ -15,7 +15,7 @@ reliability: install
 	@scripts/reliability.sh
 
 lint: install
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy && .venv/bin/lint-imports
 
 # Re-pin every dependency to the newest version allowed by pyproject.toml.
 lock:

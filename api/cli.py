@@ -160,6 +160,7 @@ def _service(settings: Settings) -> Iterator[SearchService]:
 @pass_cli
 def search(
     ctx: CliContext,
+    /,
     query: str,
     *,
     sort: str | None,
@@ -234,6 +235,7 @@ def _terminal_snippet(snippet: str) -> Text:
 @pass_cli
 def export(
     ctx: CliContext,
+    /,
     *,
     query: str,
     sort: str | None,

@@ -30,15 +30,18 @@ __all__ = [
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_service(request: Request) -> SearchService:
-    return request.app.state.service
+    service: SearchService = request.app.state.service
+    return service
 
 
 def get_metrics(request: Request) -> Metrics:
-    return request.app.state.metrics
+    metrics: Metrics = request.app.state.metrics
+    return metrics
 
 
 def get_watch(request: Request) -> WatchService:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -43,6 +43,8 @@ __all__ = [
     "error_body",
     "install_error_handlers",
 ]
+
+E = TypeVar("E", bound=Exception)
 
 logger = logging.getLogger(__name__)
 
@@ -199,9 +201,21 @@ def install_error_handlers(
             on_backend_error(exc)
         return _answer(503, f"search backend unavailable: {exc}")
 
-    app.add_exception_handler(ApiError, _on_api_error)
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(SearchBackendError, on_backend)
-    app.add_exception_handler(StarletteHTTPException, on_http)
+    _add_handler(app, ApiError, _on_api_error)
+    _add_handler(app, RequestValidationError, _on_validation_error)
+    _add_handler(app, SearchBackendError, on_backend)
+    _add_handler(app, StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, _on_unexpected_error)  # outside the middleware
     app.add_middleware(UnexpectedErrorMiddleware)
+
+
+def _add_handler(app: FastAPI, kind: type[E], handle: Callable[[Request, E], JSONResponse]) -> None:
+    """Register ``handle`` for ``kind`` (Starlette types every handler as taking any exception;
+    it calls this one only with a ``kind``)."""
+
+    def handler(request: Request, exc: Exception) -> JSONResponse:
+        if not isinstance(exc, kind):
+            raise exc
+        return handle(request, exc)
+
+    app.add_exception_handler(kind, handler)

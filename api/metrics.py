@@ -9,6 +9,7 @@ never the raw path, so label values stay few); requests matching no route are ``
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
@@ -82,6 +83,6 @@ class MetricsMiddleware:
             )
 
 
-def _route(scope: dict[str, Any]) -> str:
+def _route(scope: Mapping[str, Any]) -> str:
     route = scope.get("route")
     return str(getattr(route, "path", None) or "unmatched")

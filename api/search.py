@@ -99,7 +99,9 @@ class SearchService:
         with backend_errors(action):
             return dict(self.es.search(index=index, **body))
 
-    def get(self, index: str, doc_id: str, *, excludes: tuple[str, ...] = ()) -> dict | None:
+    def get(
+        self, index: str, doc_id: str, *, excludes: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
         """The source of one document, or ``None`` when there is no such document."""
         with backend_errors(f"reading {doc_id}"):
             response = self.es.options(ignore_status=404).get(

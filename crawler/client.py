@@ -391,7 +391,7 @@ def _url_parts(url: httpx.URL) -> tuple[str, str, int, str]:
     return url.scheme, url.host, port, url.path or "/"
 
 
-def _transport_problem(exc: httpx.HTTPError | ContentCodingError) -> str:
+def _transport_problem(exc: httpx.HTTPError | httpx.StreamError | ContentCodingError) -> str:
     """What went wrong on the wire, in words a ledger reader can act on."""
     text = str(exc) or type(exc).__name__
     lowered = text.lower()

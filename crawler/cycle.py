@@ -163,6 +163,10 @@ class Crawler:
             self._abort_reason = self._abort_reason or reason
         self._abort.set()
 
+    def _halt_reason(self) -> str | None:
+        # Read through a method: the attributes are set by other threads meanwhile.
+        return self._abort_reason or self._stop_reason
+
     def _halted(self) -> bool:
         return self._shutdown.is_set() or self._abort.is_set()
 
@@ -249,7 +253,7 @@ class Crawler:
         except CrawlAborted as exc:
             report.stopped = exc.reason
         if self.stopping and report.stopped is None:
-            report.stopped = self._abort_reason or self._stop_reason
+            report.stopped = self._halt_reason()
         report.requests = self.client.stats.requests - requests_before
         report.elapsed_seconds = round(time.monotonic() - started, 3)
         if self._storage_error is not None:
@@ -262,8 +266,8 @@ class Crawler:
         attempted: set[str] = set()
         workers = self.settings.edgar.max_concurrent_requests
         if progress is not None:
-            due = self.state.count_due(forms=self.forms)
-            progress.start(due if limit is None else min(due, limit))
+            due_count = self.state.count_due(forms=self.forms)
+            progress.start(due_count if limit is None else min(due_count, limit))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
             while not self.stopping:
                 remaining = None if limit is None else limit - len(attempted)

@@ -108,14 +108,16 @@ class IndexRetry:
         """``time.monotonic()`` of the next attempt; None when nothing waits."""
 
     @property
-    def tick_seconds(self) -> float:
-        """How often ``tick`` looks whether an attempt is due."""
-        return max(1.0, min(self.crawler.settings.crawler.index_retry_seconds / 2, 30.0))
+    def tick_seconds(self) -> int:
+        """How often ``tick`` looks whether an attempt is due, in whole seconds (the interval
+        trigger documents its ``seconds`` as an int)."""
+        half = int(self.crawler.settings.crawler.index_retry_seconds // 2)
+        return max(1, min(half, 30))
 
     def delay(self) -> float:
         """Seconds before the next attempt, after ``failures`` failed ones."""
         first = self.crawler.settings.crawler.index_retry_seconds
-        return min(first * 2 ** max(self.failures - 1, 0), max(first, self.MAX_DELAY))
+        return min(first * 2.0 ** max(self.failures - 1, 0), max(first, self.MAX_DELAY))
 
     def after(self, handoff: HandoffReport) -> None:
         """Plan a retry if the ingest left filings behind because of an error."""

@@ -85,25 +85,24 @@ class Throttle:
                 return False
             with self._lock:
                 now = self.clock()
+                slot: _Start | None = None
                 if now < self._cooldown_until:
                     wait = self._cooldown_until - now
-                    reserved = False
                 else:
                     start = max(now, self._next_start, self._window_opens())
                     self._next_start = start + self.interval
                     slot = _Start(start)
                     self._starts.append(slot)
                     wait = start - now
-                    reserved = True
                 self.stats.waited_seconds += max(wait, 0.0)
             if wait > 0 and not self._sleep(wait, cancelled):
                 return False
             with self._lock:
-                if reserved and self.clock() >= self._cooldown_until:
+                if slot is not None and self.clock() >= self._cooldown_until:
                     self.stats.granted += 1
                     self._local.slot = slot
                     return True
-                if reserved:
+                if slot is not None:
                     self._starts.remove(slot)  # a cool-down began: this turn is void
             # Either we waited out a cool-down, or one began while we slept on our slot:
             # take a fresh turn so the cool-down is honoured and spacing starts anew.

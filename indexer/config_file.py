@@ -68,11 +68,12 @@ def load_settings(
     source = str(config_path) if config_path else "defaults"
     data = _read_yaml(config_path) if config_path else {}
     env_keys, problems = _apply_environment(data, environ)
+    settings: Settings | None = None
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         problems.extend(_describe(exc, env_keys))
-    if problems:
+    if problems or settings is None:
         raise ConfigError(source, problems)
     base_dir = config_path.resolve().parent if config_path else Path.cwd()
     return LoadedSettings(_resolve_paths(settings, base_dir), config_path, env_keys)

@@ -81,7 +81,8 @@ def _body_schema() -> dict[str, Any]:
             return [inline(item) for item in node]
         return node
 
-    return inline(schema)
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
 
 
 _BODY = {

@@ -65,7 +65,9 @@ def to_pairs(params: Any, names: Iterable[str]) -> list[Pair]:
     return pairs
 
 
-def _read(query: Mapping[str, Sequence[str]], model: type[LetterSearchParams]) -> dict:
+def _read(
+    query: Mapping[str, Sequence[str]], model: type[LetterSearchParams | CommentSearchParams]
+) -> dict[str, Any]:
     """The known parameters of ``model`` in ``query`` (lists for list fields)."""
     values: dict[str, Any] = {}
     for name, info in model.model_fields.items():

@@ -28,12 +28,12 @@ ENTRY_POINT_GROUP = "corresp.commands"
 
 
 class _Failure(click.ClickException):
-    """A ``CorrespError`` shown as a clean message with the error's exit status."""
+    """A ``CorrespError`` shown as a clean message with the error's exit status (click keeps
+    the status on the class: 1 here, 2 in ``_UsageFailure``)."""
 
     def __init__(self, error: CorrespError) -> None:
         super().__init__(str(error))
         self.error = error
-        self.exit_code = error.exit_code
 
     def show(self, file: Any = None) -> None:  # noqa: ARG002 - click's signature; stderr always
         if isinstance(self.error, ConfigError):
@@ -42,6 +42,16 @@ class _Failure(click.ClickException):
                 err.print(f"  {escape(key)}: {escape(message)}")
             return
         err.print(f"[red]error:[/red] {escape(str(self.error))}")
+
+
+class _UsageFailure(_Failure):
+    """A bad configuration or usage: exit status 2."""
+
+    exit_code = 2
+
+
+def _failure(error: CorrespError) -> _Failure:
+    return _UsageFailure(error) if error.exit_code == _UsageFailure.exit_code else _Failure(error)
 
 
 class CorrespGroup(click.Group):
@@ -60,7 +70,7 @@ class CorrespGroup(click.Group):
         try:
             return super().invoke(ctx)
         except CorrespError as exc:
-            raise _Failure(exc) from exc
+            raise _failure(exc) from exc
 
 
 @functools.cache

@@ -152,7 +152,8 @@ def _obtain_tarball(
 def _fetch_text(url: str) -> str:
     try:
         with urllib.request.urlopen(url, timeout=_NETWORK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.read().decode("ascii", "replace")
+            body: bytes = response.read()
+            return body.decode("ascii", "replace")
     except urllib.error.HTTPError as exc:
         raise NodeError(f"{url}: HTTP {exc.code}") from exc
     except (urllib.error.URLError, OSError) as exc:

@@ -128,7 +128,8 @@ class ManagedNode:
 
     def _state(self) -> dict[str, str]:
         try:
-            return json.loads(self.paths.state_file.read_text())
+            state: dict[str, str] = json.loads(self.paths.state_file.read_text())
+            return state
         except (OSError, ValueError):
             return {}
 

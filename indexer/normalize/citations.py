@@ -109,9 +109,9 @@ def _classify(before: str, after: str, *, sender: str) -> str | None:
         owner_words = " ".join(clause.split()[-_OWNER_WORDS:])  # "the Staff’s comment letter"
         return _kind(noun.group("noun"), owner_words, between, sender=sender)
     owner = _OWNER_BEFORE.search(before)
-    noun = _NOUN_AFTER.match(after)
-    if owner and noun:
-        return _kind(noun.group("noun"), owner.group("owner"), "", sender=sender)
+    noun_after = _NOUN_AFTER.match(after)
+    if owner and noun_after:
+        return _kind(noun_after.group("noun"), owner.group("owner"), "", sender=sender)
     return None
 
 

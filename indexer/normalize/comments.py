@@ -95,7 +95,7 @@ _ASKS_QUESTION = re.compile(
 def parse_comments(text: str, *, sender: str) -> CommentParse:
     """The numbered comments of a staff letter, or the restated comments of a response."""
     warnings: list[str] = []
-    if not isinstance(text, str) or not text.strip():
+    if not text.strip():
         return CommentParse((), ())
     if len(text) > _MAX_TEXT_CHARS:
         text = text[:_MAX_TEXT_CHARS]

@@ -223,7 +223,8 @@ def _split_name_title(segment: str) -> tuple[str | None, str | None, bool]:
     head, _, rest = segment.partition(",")
     if re.match(r"\s*(?:Jr|Sr|I{2,3}|IV)\b\.?", rest):
         suffix = re.match(r"\s*(\w+\.?)\s*,?(.*)", rest)
-        head, rest = f"{head}, {suffix.group(1)}", suffix.group(2) if suffix else ""
+        if suffix:
+            head, rest = f"{head}, {suffix.group(1)}", suffix.group(2)
     if rest.strip():
         return _clean_name(head), _clean_title(rest)[0], False
     # no comma: "Kathleen Krebs Special Counsel", "Mark Brunhofer Senior Staff Accountant"

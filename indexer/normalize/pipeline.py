@@ -23,7 +23,15 @@ from indexer.normalize.citations import find_cited_dates
 from indexer.normalize.classify import classify_letter, opens_review
 from indexer.normalize.comments import CommentParse, parse_comments
 from indexer.normalize.dates import find_letter_date
-from indexer.normalize.letter import Comment, Letter, LetterType, ReviewedFiling
+from indexer.normalize.letter import (
+    CitedDate,
+    Comment,
+    Letter,
+    LetterType,
+    ReviewedFiling,
+    StaffMember,
+    TopicMatch,
+)
 from indexer.normalize.people import find_office, find_staff
 from indexer.normalize.reblock import ReferenceBlock, parse_reference_block
 from indexer.normalize.resolution import resolve_filings
@@ -67,12 +75,14 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         warnings,
     )
     citation_text = _without_restated_comments(text, comments) if sender == "company" else text
-    cited = _guarded(
+    cited: tuple[CitedDate, ...] = _guarded(
         "cited dates", lambda: find_cited_dates(citation_text, sender=sender), (), warnings
     )
-    staff = _guarded("staff", lambda: find_staff(text), (), warnings) if sender == "sec" else ()
+    staff: tuple[StaffMember, ...] = (
+        _guarded("staff", lambda: find_staff(text), (), warnings) if sender == "sec" else ()
+    )
     office = _guarded("office", lambda: find_office(text), None, warnings)
-    topics = _guarded(
+    topics: tuple[TopicMatch, ...] = _guarded(
         "topics", lambda: assign_topics(comments, taxonomy=taxonomy, letter_text=text), (), warnings
     )
     return Letter(

@@ -123,9 +123,9 @@ def _pair_with_labels(
     unnumbered = [
         i
         for i in range(body, len(blocks))
-        if COMMENT_LABEL.match(blocks[i].first)
+        if (caption := COMMENT_LABEL.match(blocks[i].first))
         and label_like(blocks[i].first)
-        and not COMMENT_LABEL.match(blocks[i].first).group("num")
+        and not caption.group("num")
     ]
     pairs: list[tuple[Start, int]] = []
     previous_number = 0
@@ -143,7 +143,8 @@ def _pair_with_labels(
             marker = marker if marker is not None and marker < label else None
             if marker is not None:
                 number = label_number or previous_number + 1
-                rest = COMMENT_LABEL.match(blocks[marker].first).group("rest").strip()
+                caption = COMMENT_LABEL.match(blocks[marker].first)
+                rest = caption.group("rest").strip() if caption else ""
                 start = Start(marker, number, rest)
         if start is None and pairs and not _has_caption_between(blocks, previous_end, label):
             previous_end = label + 1

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 
 from indexer.normalize.filings import Match, relation
 from indexer.normalize.letter import Letter, LetterType, ReviewedFiling
@@ -243,15 +244,19 @@ def _by_reviewed_filing(letter: Letter, company: Company) -> tuple[Draft, Link] 
         if _relation(letter, draft) != Match.SAME or not _admissible(letter, draft):
             continue
         for filing in letter.reviewed_filings:
-            other = draft.letter_with(
-                lambda m, f=filing: (
-                    relation((f,), m.reviewed_filings, company=letter.company) == Match.SAME
-                )
-            )
+            other = draft.letter_with(partial(_reviews_same_filing, filing, letter.company))
             if other is not None:
                 evidence = f"same reviewed filing ({_describe(filing)}) as {other.accession}"
                 return draft, Link("reviewed_filing", other.accession, evidence)
     return None
+
+
+def _reviews_same_filing(filing: ReviewedFiling, company: str | None, member: Letter) -> bool:
+    return relation((filing,), member.reviewed_filings, company=company) == Match.SAME
+
+
+def _cites_file_number(number: str, member: Letter) -> bool:
+    return number in member.file_numbers
 
 
 def _by_release_day(letter: Letter, company: Company) -> tuple[Draft, Link] | None:
@@ -286,7 +291,7 @@ def _by_registration(letter: Letter, company: Company) -> tuple[Draft, Link] | N
     for draft in company.newest_first():
         shared = sorted(registration & draft.file_numbers())
         if shared and _admissible(letter, draft):
-            other = draft.letter_with(lambda m, n=shared[0]: n in m.file_numbers)
+            other = draft.letter_with(partial(_cites_file_number, shared[0]))
             evidence = f"{letter.letter_type.value.replace('_', ' ')} for file number {shared[0]}"
             return draft, Link("registration", other.accession if other else None, evidence)
     return None

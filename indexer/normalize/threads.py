@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from indexer.normalize.letter import Letter, LetterType, ReviewedFiling
 from indexer.normalize.thread_links import CLOSING, Company, Draft, Link, find_link
@@ -59,7 +60,8 @@ class Thread:
     letters: tuple[ThreadLetter, ...]
     warnings: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
+        """The thread as JSON-ready data (the `threads` command prints it)."""
         return {
             "thread_id": self.thread_id,
             "ciks": list(self.ciks),

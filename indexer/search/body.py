@@ -162,7 +162,9 @@ def read_hit(kind: SearchKind, hit: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def read_facets(aggregations: Mapping[str, Any], names: list[str]) -> dict[str, list[dict]]:
+def read_facets(
+    aggregations: Mapping[str, Any], names: list[str]
+) -> dict[str, list[dict[str, Any]]]:
     """Facet buckets as ``{name: [{value, count}]}`` (values as strings)."""
     return {
         name: [

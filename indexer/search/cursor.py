@@ -65,7 +65,8 @@ def decode_cursor(text: str, *, order: str, kinds: Sequence[ValueKind]) -> list[
         raise CursorError(f"this cursor belongs to sort order {made_for!r}, not {order!r}")
     if len(values) != len(kinds) or not all(map(_is_kind, values, kinds)):
         raise CursorError("not a cursor of this API (wrong values)")
-    return values
+    checked: list[str | int | float] = values
+    return checked
 
 
 def _refuse_constant(name: str) -> None:

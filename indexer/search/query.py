@@ -263,6 +263,7 @@ def _lex_word(text: str, start: int, warnings: list[str], *, modified: bool) -> 
     if word in _OPERATORS and not modified:
         return (word, None), end
     name = match.group(1).lower() if match else ""
+    parts: list[tuple[str, str | None, bool]]
     if match is None or value.startswith("//"):
         parts = [(word, None, False)]
     elif name not in PREFIXES:
@@ -286,6 +287,7 @@ def _lex(text: str, warnings: list[str]) -> list[_Token]:
     tokens: list[_Token] = []
     i = count = ignored = 0
     modified = False  # after + or -: AND, OR, NOT are words
+    token: _Token
     while i < len(text):
         ch = text[i]
         if ch in "+-*":  # modifiers, and stars that would make a leading wildcard
@@ -312,7 +314,7 @@ def _lex(text: str, warnings: list[str]) -> list[_Token]:
             token, i = _lex_word(text, i, warnings, modified=modified)
         modified = False
         if token[0] == "TERM":
-            terms = [term for term in token[1] if term is not None]
+            terms = [term for term in token[1] or () if term is not None]
             room = max(MAX_TERMS - count, 0)
             ignored += max(len(terms) - room, 0)
             count += min(len(terms), room)

@@ -144,4 +144,5 @@ def build_atom_feed(
             _add(entry, "link", rel="related", type="text/html", href=str(alert["url"]))
         _add(entry, "category", term=str(alert.get("matched_by")), label="matched by")
         _add(entry, "summary", _summary(alert), type="text")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document

@@ -46,7 +46,7 @@ class WatchService:
         self.ticker_path = ticker_map_path(data_dir)
         self.configured = configured
         self._environ = environ
-        self._ready = False
+        self._synced = threading.Event()
         self._lock = threading.Lock()
 
     @classmethod
@@ -61,14 +61,14 @@ class WatchService:
     def ready(self) -> SyncReport | None:
         """Indices present and configured watchlists synced (once); raises
         ``SearchBackendError`` while Elasticsearch cannot be reached."""
-        if self._ready:
+        if self._synced.is_set():
             return None
         with self._lock:
-            if self._ready:
+            if self._synced.is_set():  # another request synced while this one waited
                 return None
             self.store.ensure()
             report = sync_config_watchlists(self.store, self.configured, environ=self._environ)
-            self._ready = True
+            self._synced.set()
         if report.written or report.removed:
             logger.info(
                 "configured watchlists synced: %d written, %d removed",

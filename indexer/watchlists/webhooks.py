@@ -86,7 +86,7 @@ class DeliveryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Wait after failed attempt number ``attempt`` (1-based)."""
-        return self.backoff_seconds * 2 ** (attempt - 1)
+        return self.backoff_seconds * 2.0 ** (attempt - 1)
 
 
 @dataclass(frozen=True)
