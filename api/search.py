@@ -1,10 +1,11 @@
 """``SearchService``: every read the API and its commands make from Elasticsearch.
 
 It is the only caller of ``es.search`` and holds no query logic of its own: bodies come from
-the pure builders (``api/search_body.py`` and friends), answers are turned into plain data by
-them too. Every call runs inside ``indexer.es_client.backend_errors``, so a cluster that is
-down, slow or failing surfaces as ``SearchBackendError`` (a 503 in the API). The client
-reconnects by itself, so the service recovers as soon as the cluster does.
+the pure builders of ``indexer/search/`` (``body.py``, ``scan.py`` and friends), answers are
+turned into plain data by them too. Every call runs inside
+``indexer.es_client.backend_errors``, so a cluster that is down, slow or failing surfaces as
+``SearchBackendError`` (a 503 in the API). The client reconnects by itself, so the service
+recovers as soon as the cluster does.
 
 ``scan`` walks every match with ``search_after`` in pages of ``SCAN_PAGE_SIZE``; exports do
 it inside a point in time, so rows written while a crawl is indexing still add up to the
@@ -29,25 +30,24 @@ from elasticsearch import Elasticsearch
 from indexer.errors import SearchBackendError
 from indexer.es_client import backend_errors
 from indexer.names import Targets
-from indexer.search.body import build_search_body, read_facets, read_hit
+from indexer.search.body import build_search_body, read_facets, read_hit, with_timeout
 from indexer.search.kinds import SearchKind
 from indexer.search.paging import PageRequest, SortOrder, next_cursor
 from indexer.search.params import LetterFilters
 from indexer.search.query import ParsedQuery
+from indexer.search.scan import KEEP_ALIVE, scan_page
 
 __all__ = [
     "SCAN_PAGE_SIZE",
     "ResultPage",
     "Scan",
     "SearchService",
-    "scan_page",
     "stopped_warning",
 ]
 
 logger = logging.getLogger(__name__)
 
 SCAN_PAGE_SIZE = 1000
-KEEP_ALIVE = "2m"
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class SearchService:
         ``stopped_notes(response)`` and says that the answer is partial.
         """
         if limited and self.timeout_seconds is not None:
-            body = {**body, "timeout": f"{round(self.timeout_seconds * 1000)}ms"}
+            body = with_timeout(body, seconds=self.timeout_seconds)
         with backend_errors(action):
             return dict(self.es.search(index=index, **body))
 
@@ -143,16 +143,18 @@ class SearchService:
             self.release_point_in_time(pit)
             raise
 
-    def scan(
-        self, index: str, query: dict[str, Any], order: SortOrder, *, source: list[str] | bool
-    ) -> Scan:
-        """Every document of ``index`` matching ``query`` (small sets: no point in time)."""
-        body = {"query": query, "sort": order.clauses(), "source": source}
+    def scan(self, index: str, body: dict[str, Any]) -> Scan:
+        """Every document of ``index`` matching ``body`` (``indexer.search.scan.build_scan_body``;
+        small sets: no point in time)."""
         return self._start_scan(index, body, pit=None)
 
     def _start_scan(self, index: str | None, body: dict[str, Any], *, pit: str | None) -> Scan:
         """Read the first page (errors surface before any row) and return the walk."""
-        first = self.search(index, scan_page(body, pit=pit, after=None), action="reading matches")
+        first = self.search(
+            index,
+            scan_page(body, size=SCAN_PAGE_SIZE, pit=pit, after=None),
+            action="reading matches",
+        )
         return Scan(self, index, body, pit=first.get("pit_id", pit), first=first)
 
     def open_point_in_time(self, index: str) -> str:
@@ -166,16 +168,6 @@ class SearchService:
                 self.es.close_point_in_time(id=pit)
         except SearchBackendError as exc:
             logger.info("point in time not closed (it expires by itself): %s", exc)
-
-
-def scan_page(body: dict[str, Any], *, pit: str | None, after: list[Any] | None) -> dict[str, Any]:
-    """One page of a walk: the first counts every match, the others continue after a hit."""
-    page = {**body, "size": SCAN_PAGE_SIZE, "track_total_hits": after is None}
-    if after is not None:
-        page["search_after"] = after
-    if pit is not None:
-        page["pit"] = {"id": pit, "keep_alive": KEEP_ALIVE}
-    return page
 
 
 class Scan:
@@ -213,7 +205,7 @@ class Scan:
             self.close()
 
     def _next_page(self, *, after: list[Any]) -> list[dict[str, Any]]:
-        page = scan_page(self._body, pit=self._pit, after=after)
+        page = scan_page(self._body, size=SCAN_PAGE_SIZE, pit=self._pit, after=after)
         response = self._service.search(self._index, page, action="reading matches")
         self._pit = response.get("pit_id", self._pit)
         return list(response["hits"]["hits"])

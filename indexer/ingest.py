@@ -36,6 +36,7 @@ from indexer.normalize.letter import Letter
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
 from indexer.normalize.topics import Taxonomy
+from indexer.search.stored import build_stored_page
 
 if TYPE_CHECKING:
     from indexer.watchlists.alerts import AlertEngine
@@ -170,12 +171,7 @@ class Ingester:
             with backend_errors("reading stored documents"):
                 response = self.es.search(
                     index=index,
-                    query={"terms": {"ciks": ciks}},
-                    size=_PAGE,
-                    sort=[{key: "asc"}],
-                    search_after=after,
-                    source=source,
-                    track_total_hits=False,
+                    **build_stored_page(ciks, key=key, size=_PAGE, after=after, source=source),
                 )
             hits = response["hits"]["hits"]
             yield from hits

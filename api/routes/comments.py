@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ServiceDep, SettingsDep, page_size
 from api.errors import NotFoundError
 from api.schemas import SimilarComments
-from api.similar import SIMILAR_FIELDS, build_similar_body, like_text
 from indexer.search.params import CommentId, SimilarParams
+from indexer.search.similar import SIMILAR_FIELDS, build_similar_body, like_text
 
 __all__ = ["router"]
 

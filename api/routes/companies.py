@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path
 
 from api.deps import ServiceDep
 from api.errors import NotFoundError
-from api.reviews import THREAD_SUMMARY_FIELDS, build_company_view, company_letters_body
+from api.reviews import build_company_view
 from api.schemas import CompanyDetail
 from indexer.models import Cik
-from indexer.search.kinds import THREAD_ORDER
+from indexer.search.reviews import company_letters_body, company_threads_body
 
 __all__ = ["router"]
 
@@ -26,12 +26,7 @@ def get_company(
     letters = service.search(
         service.targets.letters, company_letters_body(cik), action="reading a company's letters"
     )
-    threads = service.scan(
-        service.targets.threads,
-        {"term": {"ciks": cik}},
-        THREAD_ORDER,
-        source=list(THREAD_SUMMARY_FIELDS),
-    )
+    threads = service.scan(service.targets.threads, company_threads_body(cik))
     view = build_company_view(cik, letters, (hit["_source"] for hit in threads))
     if not view["letter_count"] and not view["reviews"]:
         raise NotFoundError(f"no letters of a company with CIK {cik}", parameter="cik")

@@ -2,8 +2,9 @@
 
 Both answer a page of hits with snippets, facet counts over every match, the exact total and
 the cursor of the next page; what differs (index, fields, facets, tie-breaker) is described
-by the ``SearchKind`` in ``api/kinds.py``. A search stopped at ``api.search_timeout_seconds``
-(an expensive search string) answers with what it found and says so in ``query.warnings``.
+by the ``SearchKind`` in ``indexer/search/kinds.py``. A search stopped at
+``api.search_timeout_seconds`` (an expensive search string) answers with what it found and
+says so in ``query.warnings``.
 """
 
 from __future__ import annotations

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Query
 from api.deps import ServiceDep
 from api.schemas import StatsResponse
 from api.search import SearchService
-from api.stats import (
-    build_stats,
+from api.stats import build_stats
+from indexer.search.params import LetterFilters
+from indexer.search.stats import (
     build_stats_letters_body,
     build_stats_threads_body,
     needs_review_ids,
     read_review_ids,
 )
-from indexer.search.params import LetterFilters
 
 __all__ = ["router", "run_stats"]
 

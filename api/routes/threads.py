@@ -8,24 +8,22 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import ServiceDep, SettingsDep, page_request
 from api.errors import NotFoundError
-from api.reviews import (
-    COMMENT_ID_ORDER,
-    THREAD_COMMENT_FIELDS,
-    build_thread_list_body,
-    build_thread_view,
-    read_thread_summary,
-)
+from api.reviews import build_thread_view
 from api.schemas import ThreadDetail, ThreadList
 from indexer.models import LetterId
 from indexer.search.kinds import THREAD_ORDER
-from indexer.search.paging import SortKey, SortOrder, next_cursor
+from indexer.search.paging import next_cursor
 from indexer.search.params import ThreadListParams
+from indexer.search.reviews import (
+    build_thread_list_body,
+    read_thread_summary,
+    thread_comments_body,
+    thread_letters_body,
+)
 
 __all__ = ["router"]
 
 router = APIRouter(tags=["threads"])
-
-_BY_ACCESSION = SortOrder("letters", "accession", (SortKey("accession", False, "string"),))
 
 
 @router.get("/threads", response_model=ThreadList)
@@ -54,13 +52,8 @@ def get_thread(
     thread = service.get(service.targets.threads, thread_id)
     if thread is None:
         raise NotFoundError(f"no thread {thread_id}", parameter="thread_id")
-    in_thread = {"term": {"thread_id": thread_id}}
-    letters = service.scan(
-        service.targets.letters, in_thread, _BY_ACCESSION, source=["accession", "url"]
-    )
-    comments = service.scan(
-        service.targets.comments, in_thread, COMMENT_ID_ORDER, source=list(THREAD_COMMENT_FIELDS)
-    )
+    letters = service.scan(service.targets.letters, thread_letters_body(thread_id))
+    comments = service.scan(service.targets.comments, thread_comments_body(thread_id))
     return build_thread_view(
         thread, [hit["_source"] for hit in letters], [hit["_source"] for hit in comments]
     )

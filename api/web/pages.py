@@ -17,7 +17,7 @@ from api.web.charts import Bar, Series, bar_chart, hbar_chart
 from api.web.labels import FORMS, LETTER_TYPES, letter_type_label, long_date, topic_labels
 from api.web.letter_text import build_marker, build_text_blocks, mark_terms
 from api.web.links import SearchState, build_url
-from api.web.statistics import add_duration_aggs, read_durations
+from api.web.statistics import read_durations
 from api.web.views import (
     build_chips,
     build_facets,
@@ -33,7 +33,6 @@ __all__ = [
     "letter_context",
     "search_context",
     "statistics_context",
-    "statistics_threads_body",
     "thread_context",
 ]
 
@@ -211,11 +210,6 @@ def company_context(company: dict[str, Any]) -> dict[str, Any]:
         "search_href": build_url("/", [("cik", company["cik"])]),
         "statistics_href": build_url("/statistics", [("cik", company["cik"])]),
     }
-
-
-def statistics_threads_body(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The threads request of ``/stats``, with the page's extra duration figures."""
-    return add_duration_aggs(body)
 
 
 def charts_for_widths(draw: Any, *args: Any, wide: int = FULL_WIDTH, **kwargs: Any) -> list[Any]:

@@ -47,6 +47,7 @@ from indexer.models import Cik, LetterId
 from indexer.search.kinds import COMMENTS, LETTERS
 from indexer.search.params import LetterFilters
 from indexer.search.query import parse_query
+from indexer.search.stats import add_duration_aggs
 
 __all__ = ["PageRoute", "router"]
 
@@ -185,6 +186,6 @@ def statistics_page(request: Request, service: ServiceDep, settings: SettingsDep
     filters = LetterFilters.model_validate(
         {name: getattr(state.params, name) for name in LetterFilters.model_fields}
     )
-    stats, threads = run_stats(filters, service, threads_body=pages.statistics_threads_body)
+    stats, threads = run_stats(filters, service, threads_body=add_duration_aggs)
     context = pages.statistics_context(state, stats, threads, settings=settings)
     return render(request, "statistics.html", context)

@@ -3,7 +3,8 @@
 ``/stats`` measures the mean and median days to close; the page also shows how closing
 times are spread (closed reviews per range of days) and the median per year a review
 opened. Both are extra aggregations on the same request ``/stats`` sends to the threads
-index (``api.stats.build_stats_threads_body``), so they count exactly the reviews it does.
+index (``indexer.search.stats.add_duration_aggs``), so they count exactly the reviews it
+does; ``read_durations`` reads them from the answer.
 """
 
 from __future__ import annotations
@@ -11,39 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["DAY_RANGES", "add_duration_aggs", "read_durations"]
+from indexer.search.stats import DAY_RANGES
 
-DAY_RANGES: tuple[tuple[str, int | None, int | None], ...] = (
-    ("≤ 30", None, 31),
-    ("31–60", 31, 61),
-    ("61–90", 61, 91),
-    ("91–180", 91, 181),
-    ("181–365", 181, 366),
-    ("> 365", 366, None),
-)
-"""Labels and bounds (``from`` inclusive, ``to`` exclusive) of the days-to-close ranges."""
-
-
-def add_duration_aggs(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The threads request of ``/stats`` with the spread and the median per year added."""
-    ranges = []
-    for label, low, high in DAY_RANGES:
-        bounds = {"from": low, "to": high}
-        ranges.append({"key": label, **{k: v for k, v in bounds.items() if v is not None}})
-    aggs = {
-        **body.get("aggs", {}),
-        "spread": {"range": {"field": "days_open", "keyed": False, "ranges": ranges}},
-        "per_year": {
-            "date_histogram": {
-                "field": "opened_on",
-                "calendar_interval": "year",
-                "format": "yyyy",
-                "min_doc_count": 1,
-            },
-            "aggs": {"median": {"percentiles": {"field": "days_open", "percents": [50]}}},
-        },
-    }
-    return {**body, "aggs": aggs}
+__all__ = ["read_durations"]
 
 
 def read_durations(threads: Mapping[str, Any]) -> dict[str, Any]:

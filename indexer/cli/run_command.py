@@ -26,6 +26,7 @@ from indexer.cli.output import out, report
 from indexer.errors import CorrespError, SearchBackendError
 from indexer.es_client import backend_errors, make_es_client
 from indexer.node.process import ManagedNode
+from indexer.search.examples import EXAMPLE_PHRASE, build_examples_body, read_example_values
 from indexer.settings import Settings
 
 __all__ = ["run"]
@@ -129,7 +130,7 @@ def _print_examples(settings: Settings, api: str) -> None:
         return
     if not examples:
         out.print("Nothing is indexed yet; the scheduler is crawling. Try later:")
-        examples = [("search", {"q": '"completed our review"'})]
+        examples = [("search", {"q": f'"{EXAMPLE_PHRASE}"'})]
     out.print("Try:")
     for path, params in examples:
         out.print(f"  curl '{api}/{path}?{urllib.parse.urlencode(params)}'", highlight=False)
@@ -142,24 +143,15 @@ def _examples(settings: Settings) -> list[tuple[str, dict[str, str]]]:
         with backend_errors("choosing example queries"):
             if not es.indices.exists_alias(name=letters):
                 return []
-            response = es.search(
-                index=letters,
-                size=0,
-                aggs={
-                    "file": {"terms": {"field": "file_numbers", "size": 1}},
-                    "cik": {"terms": {"field": "ciks", "size": 1}},
-                },
-                query={"match_phrase": {"text": "completed our review"}},
-            )
+            response = es.search(index=letters, **build_examples_body())
     finally:
         es.close()
-    if not response["hits"]["total"]["value"]:
+    values = read_example_values(response.body)
+    if values is None:
         return []
-    aggregations = response["aggregations"]
-    file_number = aggregations["file"]["buckets"][0]["key"]
-    cik = aggregations["cik"]["buckets"][0]["key"]
+    file_number, cik = values
     return [
-        ("search", {"q": '"completed our review"'}),
+        ("search", {"q": f'"{EXAMPLE_PHRASE}"'}),
         ("search", {"file_number": file_number}),
         ("threads", {"cik": cik}),
     ]

@@ -35,6 +35,7 @@ __all__ = [
     "read_hit",
     "search_query",
     "terms",
+    "with_timeout",
 ]
 
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
@@ -140,6 +141,11 @@ def build_search_body(
     if facets:
         body["aggs"] = dict(kind.facets)
     return parsed, body
+
+
+def with_timeout(body: Mapping[str, Any], *, seconds: float) -> dict[str, Any]:
+    """``body`` stopped by Elasticsearch after ``seconds``, answering with what it found."""
+    return {**body, "timeout": f"{round(seconds * 1000)}ms"}
 
 
 def query_info(parsed: ParsedQuery) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from typing import Any
 
 from indexer.names import Targets
 from indexer.search.paging import SortKey, SortOrder
-from indexer.search.query_es import COMMENT_FIELDS, LETTER_FIELDS, FieldMap
+from indexer.search.query_es import COMMENT_FIELDS, COMMENT_TEXT_FIELDS, LETTER_FIELDS, FieldMap
 
-__all__ = ["COMMENTS", "KINDS", "LETTERS", "THREAD_ORDER", "SearchKind"]
+__all__ = ["COMMENTS", "COMMENT_BASE_FIELDS", "KINDS", "LETTERS", "THREAD_ORDER", "SearchKind"]
 
 
 def _terms(field_name: str, size: int) -> dict[str, Any]:
@@ -101,13 +101,11 @@ LETTERS = SearchKind(
     facets=_FACETS,
 )
 
+COMMENT_BASE_FIELDS = ("comment_id", "accession", "number", *COMMENT_TEXT_FIELDS)
+"""The fields every list of a comment's fields starts with: which comment it is, its texts."""
+
 _COMMENT_COLUMNS = (
-    "comment_id",
-    "accession",
-    "number",
-    "heading",
-    "text",
-    "response",
+    *COMMENT_BASE_FIELDS,
     "has_response",
     "response_accession",
     "response_date",
@@ -126,7 +124,7 @@ _COMMENT_COLUMNS = (
 COMMENTS = SearchKind(
     name="comments",
     fields=COMMENT_FIELDS,
-    highlight_fields=("heading", "text", "response"),
+    highlight_fields=COMMENT_TEXT_FIELDS,
     hit_fields=_COMMENT_COLUMNS,
     export_columns=_COMMENT_COLUMNS,
     orders=_orders("comments", "comment_id"),

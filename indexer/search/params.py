@@ -11,7 +11,7 @@ A repeatable filter takes at most ``MAX_VALUES`` values, so no request (nor save
 builds a query of thousands of clauses.
 
 Paging values that depend on configuration or on the sort order (``size``, ``cursor``) are
-checked where the request is resolved (``api/paging.py``).
+checked where the request is resolved (``indexer/search/paging.py``, called by ``api/deps.py``).
 """
 
 from __future__ import annotations

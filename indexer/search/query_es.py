@@ -16,7 +16,16 @@ from typing import Any, Literal
 
 from indexer.search.query import PREFIXES, Node, Not, Or, ParsedQuery, Term
 
-__all__ = ["COMMENT_FIELDS", "LETTER_FIELDS", "FieldMap", "PrefixField", "Query", "to_es_query"]
+__all__ = [
+    "COMMENT_FIELDS",
+    "COMMENT_TEXT_FIELDS",
+    "LETTER_FIELDS",
+    "QUESTION_FIELDS",
+    "FieldMap",
+    "PrefixField",
+    "Query",
+    "to_es_query",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +82,16 @@ LETTER_FIELDS = FieldMap(text_fields=("text", "text.english"), prefixes=_SHARED_
 """Letters: bare words search the letter text; ``heading:`` and ``response:`` (comment
 fields) search the letter text too."""
 
+QUESTION_FIELDS = ("heading", "text")
+"""The text fields of a comment that hold the staff's question."""
+
+COMMENT_TEXT_FIELDS = (*QUESTION_FIELDS, "response")
+"""The text fields of a comment: the question and the company's answer (``response``). Bare
+words search them, snippets come from them, and every list of comment fields starts with them
+(after the comment's id, accession and number)."""
+
 COMMENT_FIELDS = FieldMap(
-    text_fields=("heading", "text", "response", "text.english", "response.english"),
+    text_fields=(*COMMENT_TEXT_FIELDS, "text.english", "response.english"),
     prefixes={
         **_SHARED_PREFIXES,
         "heading": PrefixField("heading", "text"),

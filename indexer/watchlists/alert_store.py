@@ -20,6 +20,11 @@ from indexer.bulk import update_action, write_actions
 from indexer.errors import IndexingError
 from indexer.es_client import backend_errors
 from indexer.search.paging import PageRequest, SortKey, SortOrder, next_cursor
+from indexer.search.watchlists import (
+    build_alert_page_body,
+    build_alert_summary_body,
+    read_alert_summary,
+)
 from indexer.watchlists.indices import WatchIndices
 
 __all__ = ["ALERT_ORDER", "AlertPage", "AlertStore"]
@@ -91,17 +96,7 @@ class AlertStore:
         self, watchlist_id: str, page: PageRequest, *, since: datetime | None = None
     ) -> AlertPage:
         """Alerts of a watchlist, newest first, found after ``since``."""
-        filters: list[dict[str, Any]] = [{"term": {"watchlist_id": watchlist_id}}]
-        if since is not None:
-            filters.append({"range": {"found_at": {"gt": since.isoformat()}}})
-        body: dict[str, Any] = {
-            "query": {"bool": {"filter": filters}},
-            "sort": page.order.clauses(),
-            "size": page.size + 1,
-            "track_total_hits": True,
-        }
-        if page.after is not None:
-            body["search_after"] = list(page.after)
+        body = build_alert_page_body(watchlist_id, page, since=since)
         with backend_errors("reading alerts"):
             response = self.es.search(index=self.names.alerts, **body)
         hits = response["hits"]["hits"]
@@ -115,42 +110,6 @@ class AlertStore:
         """How many alerts, the newest one's time, deliveries by status and the latest one."""
         with backend_errors("summarizing alerts"):
             response = self.es.search(
-                index=self.names.alerts,
-                query={"term": {"watchlist_id": watchlist_id}},
-                size=0,
-                track_total_hits=True,
-                aggs={
-                    "newest": {"max": {"field": "found_at"}},
-                    "delivery": {"terms": {"field": "delivery.status", "size": 10}},
-                    "latest_delivery": {
-                        "filter": {"exists": {"field": "delivery.status"}},
-                        "aggs": {
-                            "hit": {
-                                "top_hits": {
-                                    "size": 1,
-                                    "sort": [
-                                        {
-                                            "delivery.last_attempt_at": {
-                                                "order": "desc",
-                                                "missing": "_last",
-                                            }
-                                        }
-                                    ],
-                                    "_source": ["delivery"],
-                                }
-                            }
-                        },
-                    },
-                },
+                index=self.names.alerts, **build_alert_summary_body(watchlist_id)
             )
-        aggs = response.get("aggregations") or {}
-        latest = aggs.get("latest_delivery", {}).get("hit", {}).get("hits", {}).get("hits", [])
-        return {
-            "total": int(response["hits"]["total"]["value"]),
-            "newest_found_at": aggs.get("newest", {}).get("value_as_string"),
-            "deliveries": {
-                bucket["key"]: bucket["doc_count"]
-                for bucket in aggs.get("delivery", {}).get("buckets", [])
-            },
-            "last_delivery": latest[0]["_source"].get("delivery") if latest else None,
-        }
+        return read_alert_summary(response.body)

@@ -4,9 +4,10 @@ Companies, SIC codes and file numbers are compared in memory with the normalized
 each match is named by ``matched_by``: ``cik:0001300514``, ``ticker:LVS`` (a ticker resolved
 to the letter's CIK, unless that CIK is listed too), ``sic:7011``,
 ``file_number:001-32373``. Saved searches run in Elasticsearch against the new letters only:
-the search's own query (``indexer.search.body.search_query``, exactly as ``/search`` builds
-it) AND ``accession`` in the batch, on the letters alias (``search_requests`` builds the
-bodies; the percolator is not needed, nor available on every distribution).
+the search's own query (exactly as ``/search`` builds it) AND ``accession`` in the batch, on
+the letters alias (``search_requests`` pairs each saved search with its body,
+``indexer.search.watchlists.build_saved_search_body``; the percolator is not needed, nor
+available on every distribution).
 
 An alert is one (watchlist, letter, match): its id joins the three, so indexing the same
 letter again finds the same ids and creates nothing new.
@@ -19,8 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from indexer.normalize.letter import Letter
-from indexer.search.body import search_query
-from indexer.search.kinds import LETTERS
+from indexer.search.watchlists import build_saved_search_body
 from indexer.watchlists.models import Watchlist
 from indexer.watchlists.tickers import TickerMap
 
@@ -95,13 +95,6 @@ def search_requests(watchlists: Iterable[Watchlist], accessions: list[str]) -> l
     requests = []
     for watchlist in watchlists:
         for search in watchlist.searches:
-            _, query = search_query(LETTERS, search.params)
-            query["bool"].setdefault("filter", []).append({"terms": {"accession": accessions}})
-            body = {
-                "query": query,
-                "size": len(accessions),
-                "_source": False,
-                "track_total_hits": False,
-            }
+            body = build_saved_search_body(search.params, accessions)
             requests.append(SearchRequest(watchlist.id, search.name, body))
     return requests

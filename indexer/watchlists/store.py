@@ -19,6 +19,7 @@ from elasticsearch import Elasticsearch
 from indexer.bulk import delete_action, write_actions
 from indexer.errors import IndexingError
 from indexer.es_client import backend_errors
+from indexer.search.watchlists import build_alert_ids_page, build_watchlists_body
 from indexer.watchlists.errors import WatchlistConflictError, WatchlistNotFoundError
 from indexer.watchlists.indices import WatchIndices, ensure_watch_indices
 from indexer.watchlists.models import Watchlist
@@ -55,11 +56,7 @@ class WatchlistStore:
         """Every watchlist, by id."""
         with backend_errors("listing watchlists"):
             response = self.es.search(
-                index=self.names.watchlists,
-                query={"match_all": {}},
-                sort=[{"id": "asc"}],
-                size=MAX_WATCHLISTS,
-                track_total_hits=False,
+                index=self.names.watchlists, **build_watchlists_body(MAX_WATCHLISTS)
             )
         return [Watchlist.from_document(hit["_source"]) for hit in response["hits"]["hits"]]
 
@@ -146,12 +143,7 @@ class WatchlistStore:
             with backend_errors("reading alert ids"):
                 response = self.es.search(
                     index=self.names.alerts,
-                    query={"term": {"watchlist_id": watchlist_id}},
-                    sort=[{"alert_id": "asc"}],
-                    size=_PAGE,
-                    search_after=after,
-                    source=False,
-                    track_total_hits=False,
+                    **build_alert_ids_page(watchlist_id, size=_PAGE, after=after),
                 )
             hits = response["hits"]["hits"]
             ids += [hit["_id"] for hit in hits]

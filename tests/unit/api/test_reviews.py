@@ -1,19 +1,12 @@
-"""Thread views, company views, thread filters, similar comments and stats bodies. Pure."""
+"""Thread views, company views and the statistics answer, from Elasticsearch answers. Pure.
+
+The request bodies they answer are tested in ``tests/unit/indexer/search/``.
+"""
 
 from __future__ import annotations
 
-from api.reviews import build_company_view, build_thread_list_body, build_thread_view
-from api.similar import build_similar_body
-from api.stats import (
-    build_stats,
-    build_stats_letters_body,
-    build_stats_threads_body,
-    needs_review_ids,
-    read_review_ids,
-)
-from indexer.search.kinds import THREAD_ORDER
-from indexer.search.paging import PageRequest
-from indexer.search.params import LetterFilters, ThreadListParams
+from api.reviews import build_company_view, build_thread_view
+from api.stats import build_stats
 
 THREAD = {
     "thread_id": "A",
@@ -78,57 +71,6 @@ def test_company_view_takes_each_detail_from_the_newest_letter_naming_it() -> No
     assert view["reviews"][0]["rounds"] is None
 
 
-def test_thread_list_body() -> None:
-    params = ThreadListParams.model_validate(
-        {"cik": ["7084"], "status": ["closed"], "min_rounds": "2", "form_reviewed": ["10-k"]}
-    )
-    body = build_thread_list_body(params, PageRequest(THREAD_ORDER, 10, [1, "x"]))
-    clauses = body["query"]["bool"]["filter"]
-    assert {"terms": {"ciks": ["0000007084"]}} in clauses
-    assert {"terms": {"status": ["closed"]}} in clauses
-    assert {"terms": {"reviewed_forms": ["10-K"]}} in clauses
-    assert {"range": {"rounds": {"gte": 2}}} in clauses
-    assert body["size"] == 11
-    assert body["search_after"] == [1, "x"]
-    assert body["sort"][0] == {"opened_on": {"order": "desc", "missing": "_last"}}
-
-
-def test_similar_excludes_the_company_the_thread_and_the_comment() -> None:
-    comment = {
-        "comment_id": "A-1",
-        "heading": "Non-GAAP",
-        "text": "Reconcile Adjusted EBITDA.",
-        "ciks": ["0000000001", "0000000002"],
-        "thread_id": "A",
-    }
-    body = build_similar_body(comment, size=5)
-    query = body["query"]["bool"]
-    (mlt,) = query["must"]
-    assert mlt["more_like_this"]["like"] == "Non-GAAP\n\nReconcile Adjusted EBITDA."
-    assert mlt["more_like_this"]["fields"] == ["heading", "text"]
-    assert {"terms": {"ciks": ["0000000001", "0000000002"]}} in query["must_not"]
-    assert {"terms": {"thread_id": ["A"]}} in query["must_not"]
-    assert {"term": {"comment_id": "A-1"}} in query["must_not"]
-    assert body["size"] == 5
-
-
-def test_stats_select_reviews_by_thread_ids_only_for_letter_only_filters() -> None:
-    by_company = LetterFilters.model_validate({"cik": ["7084"], "date_from": "2020-01-01"})
-    assert not needs_review_ids(by_company)
-    assert "review_ids" not in build_stats_letters_body(by_company)["aggs"]
-    threads = build_stats_threads_body(by_company, review_ids=None)["query"]["bool"]["filter"]
-    assert {"term": {"status": "closed"}} in threads
-    assert {"terms": {"ciks": ["0000007084"]}} in threads
-    assert {"range": {"opened_on": {"gte": "2020-01-01", "format": "yyyy-MM-dd"}}} in threads
-    by_text = LetterFilters(q="goodwill")
-    assert needs_review_ids(by_text)
-    assert "review_ids" in build_stats_letters_body(by_text)["aggs"]
-    none = build_stats_threads_body(by_text, review_ids=[])["query"]["bool"]["filter"]
-    assert {"match_none": {}} in none
-    some = build_stats_threads_body(by_text, review_ids=["A"])["query"]["bool"]["filter"]
-    assert {"terms": {"thread_id": ["A"]}} in some
-
-
 def test_stats_are_read_from_both_answers() -> None:
     letters = {
         "hits": {"total": {"value": 5}},
@@ -143,7 +85,6 @@ def test_stats_are_read_from_both_answers() -> None:
         "hits": {"total": {"value": 2}},
         "aggregations": {"mean": {"value": 30.25}, "median": {"values": {"50.0": 28.0}}},
     }
-    assert read_review_ids(letters) == (["A"], True)
     stats = build_stats(letters, threads, ids_truncated=True)
     assert stats["letters"] == 5
     assert stats["years"] == [{"year": 2022, "letters": 5, "reviews": 2}]

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from api.web.labels import humanize, letter_type_label, long_date, role_label, topic_labels
 from api.web.links import SearchState
 from api.web.pages import letter_context
-from api.web.statistics import DAY_RANGES, add_duration_aggs, read_durations
+from api.web.statistics import read_durations
 from api.web.views import (
     build_chips,
     build_facets,
@@ -17,6 +17,7 @@ from api.web.views import (
     fill_years,
     split_excerpt,
 )
+from indexer.search.stats import DAY_RANGES
 
 LETTERS = [
     {"accession": "a", "date": "2022-05-26", "form": "UPLOAD", "role": "comment"},
@@ -151,12 +152,8 @@ def test_labels_for_codes_and_dates() -> None:
     assert topic_labels("/no/such/taxonomy.yaml") == {}
 
 
-def test_duration_figures_extend_the_stats_request() -> None:
-    body = add_duration_aggs({"size": 0, "aggs": {"mean": {"avg": {"field": "days_open"}}}})
-    assert set(body["aggs"]) == {"mean", "spread", "per_year"}
-    ranges = body["aggs"]["spread"]["range"]["ranges"]
-    assert ranges[0] == {"key": "≤ 30", "to": 31}
-    assert ranges[-1] == {"key": "> 365", "from": 366}
+def test_duration_figures_are_read_from_the_threads_answer() -> None:
+    """The request's extra aggregations: ``tests/unit/indexer/search/test_stats.py``."""
 
     def year(key: str, reviews: int, median: float | None) -> dict:
         values = {"50.0": median}

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from api.reviews import THREAD_COMMENT_FIELDS, THREAD_SUMMARY_FIELDS
-from api.similar import SIMILAR_FIELDS
 from indexer.schema import index_template
 from indexer.search.kinds import COMMENTS, KINDS, LETTERS, THREAD_ORDER, SearchKind
+from indexer.search.reviews import THREAD_COMMENT_FIELDS, THREAD_SUMMARY_FIELDS
+from indexer.search.similar import SIMILAR_FIELDS
 
 
 def _fields(kind: str) -> dict[str, dict[str, Any]]:

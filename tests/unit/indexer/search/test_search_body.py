@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from api.search import KEEP_ALIVE, SCAN_PAGE_SIZE, scan_page
 from indexer.search.body import (
     build_search_body,
     filter_clauses,
@@ -10,6 +9,7 @@ from indexer.search.body import (
     read_facets,
     read_hit,
     search_query,
+    with_timeout,
 )
 from indexer.search.kinds import COMMENTS, LETTERS
 from indexer.search.paging import PageRequest
@@ -136,14 +136,7 @@ def test_query_info_reports_repairs() -> None:
     assert info["highlight_terms"] == ["unbalanced phrase"]
 
 
-def test_scan_pages_count_once_and_carry_the_point_in_time() -> None:
-    body = {"query": {"match_all": {}}, "sort": [{"accession": "asc"}]}
-    first = scan_page(body, pit=None, after=None)
-    assert (first["size"], first["track_total_hits"]) == (SCAN_PAGE_SIZE, True)
-    assert "search_after" not in first
-    assert "pit" not in first
-    later = scan_page(body, pit="P", after=[5, "x"])
-    assert later["track_total_hits"] is False
-    assert later["search_after"] == [5, "x"]
-    assert later["pit"] == {"id": "P", "keep_alive": KEEP_ALIVE}
-    assert body == {"query": {"match_all": {}}, "sort": [{"accession": "asc"}]}  # unchanged
+def test_a_timed_body_asks_elasticsearch_to_stop_in_milliseconds() -> None:
+    body = {"query": {"match_all": {}}, "size": 21}
+    assert with_timeout(body, seconds=2.5) == {**body, "timeout": "2500ms"}
+    assert "timeout" not in body

@@ -1,9 +1,10 @@
 """Similar staff comments sent to other companies: a ``more_like_this`` query. Pure.
 
 ``more_like_this`` is a core query (the minimal distribution has it): it picks the comment's
-most distinctive terms (by tf-idf over the comments index) from its heading and text and
-finds comments sharing them. The company's own comments are excluded by CIK, so the answer
-shows how the staff asked the same question of others, and how they answered.
+most distinctive terms (by tf-idf over the comments index) from its question (heading and
+text, ``QUESTION_FIELDS``) and finds comments sharing them. The company's own comments are
+excluded by CIK, so the answer shows how the staff asked the same question of others, and
+how they answered.
 """
 
 from __future__ import annotations
@@ -12,16 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.search.body import terms
+from indexer.search.kinds import COMMENT_BASE_FIELDS
+from indexer.search.query_es import QUESTION_FIELDS
 
-__all__ = ["SIMILAR_FIELDS", "build_similar_body", "like_text"]
+__all__ = ["MAX_QUERY_TERMS", "SIMILAR_FIELDS", "build_similar_body", "like_text"]
 
 SIMILAR_FIELDS = (
-    "comment_id",
-    "accession",
-    "number",
-    "heading",
-    "text",
-    "response",
+    *COMMENT_BASE_FIELDS,
     "has_response",
     "response_accession",
     "company",
@@ -31,13 +29,14 @@ SIMILAR_FIELDS = (
     "thread_id",
     "url",
 )
+"""The fields of the comment and of each similar one in the answer."""
 MAX_QUERY_TERMS = 30
 """Distinctive terms taken from the comment."""
 
 
 def like_text(comment: Mapping[str, Any]) -> str:
     """What the similar comments should resemble: the heading and the text."""
-    return "\n\n".join(part for part in (comment.get("heading"), comment.get("text")) if part)
+    return "\n\n".join(part for part in map(comment.get, QUESTION_FIELDS) if part)
 
 
 def build_similar_body(comment: Mapping[str, Any], *, size: int) -> dict[str, Any]:
@@ -51,7 +50,7 @@ def build_similar_body(comment: Mapping[str, Any], *, size: int) -> dict[str, An
                 "must": [
                     {
                         "more_like_this": {
-                            "fields": ["heading", "text"],
+                            "fields": list(QUESTION_FIELDS),
                             "like": like_text(comment),
                             "min_term_freq": 1,
                             "min_doc_freq": 2,

@@ -1,0 +1,125 @@
+"""Watchlists, their alerts and their saved searches: the bodies of their requests. Pure.
+
+- ``build_watchlists_body``: every watchlist, by id, in one page.
+- ``build_alert_page_body``: one page of a watchlist's alerts (newest first, after a time);
+  ``build_alert_summary_body`` counts them, finds the newest and the latest delivery
+  (``read_alert_summary`` reads its answer); ``build_alert_ids_page`` walks their ids, to
+  delete them.
+- ``build_saved_search_body``: a saved search, exactly as ``/search`` builds it
+  (``indexer.search.body.search_query``), restricted to the letters of one ingest; run on
+  the letters alias after each ingest instead of a percolator.
+
+The stores that send them are in ``indexer/watchlists/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from indexer.search.body import search_query
+from indexer.search.kinds import LETTERS
+from indexer.search.paging import PageRequest
+from indexer.search.params import LetterFilters
+from indexer.search.scan import build_walk_page
+
+__all__ = [
+    "build_alert_ids_page",
+    "build_alert_page_body",
+    "build_alert_summary_body",
+    "build_saved_search_body",
+    "build_watchlists_body",
+    "read_alert_summary",
+]
+
+
+def build_watchlists_body(size: int) -> dict[str, Any]:
+    """Up to ``size`` watchlists, by id."""
+    return {
+        "query": {"match_all": {}},
+        "sort": [{"id": "asc"}],
+        "size": size,
+        "track_total_hits": False,
+    }
+
+
+def _of_watchlist(watchlist_id: str) -> dict[str, Any]:
+    return {"term": {"watchlist_id": watchlist_id}}
+
+
+def build_alert_page_body(
+    watchlist_id: str, page: PageRequest, *, since: datetime | None = None
+) -> dict[str, Any]:
+    """One page of the alerts of ``watchlist_id`` found after ``since`` (``size + 1`` hits)."""
+    filters: list[dict[str, Any]] = [_of_watchlist(watchlist_id)]
+    if since is not None:
+        filters.append({"range": {"found_at": {"gt": since.isoformat()}}})
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": filters}},
+        "sort": page.order.clauses(),
+        "size": page.size + 1,
+        "track_total_hits": True,
+    }
+    if page.after is not None:
+        body["search_after"] = list(page.after)
+    return body
+
+
+def build_alert_summary_body(watchlist_id: str) -> dict[str, Any]:
+    """How many alerts ``watchlist_id`` has, the newest, deliveries by status, the latest."""
+    latest_first = {"delivery.last_attempt_at": {"order": "desc", "missing": "_last"}}
+    return {
+        "query": _of_watchlist(watchlist_id),
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "newest": {"max": {"field": "found_at"}},
+            "delivery": {"terms": {"field": "delivery.status", "size": 10}},
+            "latest_delivery": {
+                "filter": {"exists": {"field": "delivery.status"}},
+                "aggs": {
+                    "hit": {
+                        "top_hits": {"size": 1, "sort": [latest_first], "_source": ["delivery"]}
+                    }
+                },
+            },
+        },
+    }
+
+
+def read_alert_summary(response: Mapping[str, Any]) -> dict[str, Any]:
+    """``{total, newest_found_at, deliveries: {status: count}, last_delivery}`` from the
+    answer to ``build_alert_summary_body``."""
+    aggs = response.get("aggregations") or {}
+    latest = aggs.get("latest_delivery", {}).get("hit", {}).get("hits", {}).get("hits", [])
+    return {
+        "total": int(response["hits"]["total"]["value"]),
+        "newest_found_at": aggs.get("newest", {}).get("value_as_string"),
+        "deliveries": {
+            bucket["key"]: bucket["doc_count"]
+            for bucket in aggs.get("delivery", {}).get("buckets", [])
+        },
+        "last_delivery": latest[0]["_source"].get("delivery") if latest else None,
+    }
+
+
+def build_alert_ids_page(
+    watchlist_id: str, *, size: int, after: Sequence[Any] | None
+) -> dict[str, Any]:
+    """One page of the ids of the alerts of ``watchlist_id``, by alert id."""
+    return build_walk_page(
+        _of_watchlist(watchlist_id), key="alert_id", size=size, after=after, source=False
+    )
+
+
+def build_saved_search_body(filters: LetterFilters, accessions: list[str]) -> dict[str, Any]:
+    """The saved search ``filters`` among the letters ``accessions`` (ids only), for msearch."""
+    _, query = search_query(LETTERS, filters)
+    query["bool"].setdefault("filter", []).append({"terms": {"accession": accessions}})
+    return {
+        "query": query,
+        "size": len(accessions),
+        "_source": False,
+        "track_total_hits": False,
+    }
