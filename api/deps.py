@@ -14,10 +14,10 @@ from fastapi import Depends, Request
 from api.errors import BadRequestError
 from api.metrics import Metrics
 from api.search import SearchService
+from api.watch_service import WatchService
 from indexer.search.cursor import CursorError
 from indexer.search.paging import PageRequest, SortOrder, resolve_page, resolve_size
 from indexer.settings import ApiConfig, Settings
-from indexer.watchlists.service import WatchService
 
 __all__ = [
     "MetricsDep",

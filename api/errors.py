@@ -5,7 +5,6 @@
     ApiError(message, parameter=None)    status_code set per class
       BadRequestError                    400: a parameter is malformed (``parameter`` names it)
       NotFoundError                      404: no such accession, thread, company or comment
-      UnavailableError                   503: the search backend cannot answer
 
 Every error leaves the API in one JSON shape::
 
@@ -38,7 +37,6 @@ __all__ = [
     "ApiError",
     "BadRequestError",
     "NotFoundError",
-    "UnavailableError",
     "UnexpectedErrorMiddleware",
     "error_body",
     "install_error_handlers",
@@ -72,12 +70,6 @@ class NotFoundError(ApiError):
     """The named letter, thread, company or comment does not exist."""
 
     status_code = 404
-
-
-class UnavailableError(ApiError):
-    """The search backend is unreachable or failing."""
-
-    status_code = 503
 
 
 def error_body(status: int, message: str, *, parameter: str | None = None) -> dict[str, Any]:

@@ -2,18 +2,17 @@
 
 Healthy means: the cluster answers with a green or yellow status and all three aliases
 exist. The report also carries the crawl ledger's cursors when there is a ledger
-(``api/crawl_state.py``). Elasticsearch errors are translated by ``backend_errors`` and
+(``indexer/data_folder.py``). Elasticsearch errors are translated by ``backend_errors`` and
 become the report's ``error``; nothing here raises.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from api.crawl_state import read_crawl_state
+from indexer.data_folder import DataFolder, crawl_progress
 from indexer.errors import SearchBackendError
 from indexer.es_client import backend_errors
 from indexer.names import KINDS, Targets
@@ -23,7 +22,7 @@ __all__ = ["HEALTH_TIMEOUT_SECONDS", "check_health"]
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-def check_health(es: Elasticsearch, targets: Targets, *, data_dir: Path) -> dict[str, Any]:
+def check_health(es: Elasticsearch, targets: Targets, *, folder: DataFolder) -> dict[str, Any]:
     """The health report; ``ok`` and ``status`` (200 or 503) say whether all is well."""
     problems: list[str] = []
     cluster: dict[str, Any] = {"reachable": False, "status": None}
@@ -47,11 +46,12 @@ def check_health(es: Elasticsearch, targets: Targets, *, data_dir: Path) -> dict
     except SearchBackendError as exc:
         problems.append(str(exc))
     status = 503 if problems else 200
+    progress = crawl_progress(folder)
     return {
         "ok": not problems,
         "status": status,
         "error": "; ".join(problems) or None,
         "elasticsearch": cluster,
         "indices": indices,
-        "crawl": read_crawl_state(data_dir),
+        "crawl": None if progress is None else progress.to_dict(),
     }

@@ -16,9 +16,9 @@ from pydantic import ValidationError
 
 from api.errors import ApiError, BadRequestError, NotFoundError
 from api.watch_schemas import WatchlistInput
+from api.watch_service import WatchService
 from indexer.watchlists.errors import WatchlistConflictError, WatchlistNotFoundError
 from indexer.watchlists.models import Watchlist
-from indexer.watchlists.service import WatchService
 
 __all__ = [
     "ConflictError",

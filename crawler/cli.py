@@ -28,9 +28,10 @@ from crawler.store import RawStore
 from crawler.ticker_map import TickerMapCrawler
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, report
+from indexer.data_folder import DataFolder
 from indexer.models import normalize_cik
 from indexer.settings import Settings
-from indexer.watchlists.tickers import load_company_names, ticker_map_path
+from indexer.watchlists.tickers import load_company_names
 
 __all__ = ["backfill", "crawl", "import_files", "schedule", "status"]
 
@@ -123,11 +124,7 @@ def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> Hand
     if skip:
         report_.awaiting_index = crawler.state.count_awaiting_ingest()
         return HandoffReport(awaiting=report_.awaiting_index)
-    handoff = ingest_pending(crawler.settings, crawler.state, crawler.store, client=crawler.client)
-    report_.indexed = handoff.ingested
-    report_.awaiting_index = handoff.awaiting
-    report_.index_error = handoff.error
-    return handoff
+    return crawler.index_stored(report_)
 
 
 def _alert_summary(handoff: HandoffReport | None) -> dict[str, int]:
@@ -314,7 +311,7 @@ def schedule(cli_ctx: CliContext, run_now: bool) -> None:
 def status(cli_ctx: CliContext, limit: int, as_json: bool) -> None:
     """The ledger: filings by status, cursors, parked failures and recorded problems."""
     settings = cli_ctx.settings
-    path = settings.storage.data_dir / "crawl-state.sqlite3"
+    path = DataFolder(settings.storage.data_dir).ledger
     if not path.exists():
         if as_json:
             emit_json({"filings": {}, "cursors": {}, "parked": [], "problems": []})
@@ -384,16 +381,16 @@ def import_files(
     the data folder, when there is one.
     """
     settings = cli_ctx.settings
-    data_dir = settings.storage.data_dir
-    state = CrawlState(data_dir / "crawl-state.sqlite3")
-    store = RawStore(data_dir / "raw")
+    folder = DataFolder(settings.storage.data_dir)
+    state = CrawlState(folder.ledger)
+    store = RawStore(folder.raw)
     try:
         result = run_import(
             list(paths),
             state=state,
             store=store,
             forms=forms or settings.crawler.forms,
-            names=load_company_names(ticker_map_path(data_dir)),
+            names=load_company_names(folder.ticker_map),
         )
         handoff = None if no_index else ingest_pending(settings, state, store)
         awaiting = state.count_awaiting_ingest()

@@ -31,6 +31,7 @@ from crawler.edgar.submissions_json import SubmissionsPage, parse_submissions_js
 from crawler.errors import CrawlerError, EdgarNotFoundError
 from crawler.models import FilingRef
 from crawler.store import atomic_write
+from indexer.data_folder import DataFolder
 from indexer.incoming import ListedFiling
 from indexer.models import normalize_cik
 
@@ -41,7 +42,6 @@ logger = logging.getLogger(__name__)
 MAX_AGE_SECONDS = 24 * 3600.0
 REVIEW_LAG = timedelta(days=2 * 366)
 """How far before a letter the filings it reviews may lie (a 10-K reviewed a year later)."""
-_FOLDER = "companies"
 _MISSING = ".missing"
 
 
@@ -66,7 +66,7 @@ class CompanyFilings:
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> CompanyFilings:
-        return cls(data_dir / _FOLDER)
+        return cls(DataFolder(data_dir).companies)
 
     @property
     def folder(self) -> Path:

@@ -35,8 +35,11 @@ from crawler.errors import (
     RateLimitedError,
     StorageError,
 )
+from crawler.handoff import HandoffReport, ingest_pending
+from crawler.parsed import ParsedSubmissions
 from crawler.state import CrawlState, PendingFiling
 from crawler.store import RawStore
+from indexer.data_folder import DataFolder
 from indexer.errors import CorrespError
 from indexer.settings import Settings
 
@@ -120,13 +123,15 @@ class Crawler:
         forms: Iterable[str] | None = None,
     ) -> None:
         self.settings = settings
-        data_dir = settings.storage.data_dir
         self.forms = [form.upper() for form in (forms or settings.crawler.forms)]
         self.client = client or make_client(
             settings.edgar, max_connections=settings.edgar.max_concurrent_requests
         )
-        self.state = CrawlState(data_dir / "crawl-state.sqlite3")
-        self.store = RawStore(data_dir / "raw")
+        folder = DataFolder(settings.storage.data_dir)
+        self.state = CrawlState(folder.ledger)
+        self.store = RawStore(folder.raw)
+        self.parsed = ParsedSubmissions()
+        """Submissions parsed by this pass's downloads, until the hand-off takes them."""
         self.store.remove_stale_temporaries()
         self._shutdown = threading.Event()
         """Set for good by ``stop()`` (SIGTERM): no pass starts anything after it."""
@@ -205,11 +210,25 @@ class Crawler:
         """Same-day letters from the current-filings feed."""
         return self._pass(self.discovery.feed, None, progress)
 
-    def fetch_due(
-        self, *, limit: int | None = None, progress: ProgressCallback | None = None
-    ) -> CrawlReport:
-        """Download every pending filing whose attempt is due (retries included)."""
-        return self._pass(None, limit, progress)
+    def index_stored(
+        self, report: CrawlReport | None = None, *, refresh_filing_lists: bool = True
+    ) -> HandoffReport:
+        """Hand every stored filing not yet indexed to the indexer (normalize, thread, index,
+        alert), with the submissions this process parsed; the figures go into ``report``.
+
+        ``refresh_filing_lists`` lets the hand-off ask EDGAR for the filing lists of the
+        companies it indexes (at most once a day each); without it nothing is requested."""
+        handoff = ingest_pending(
+            self.settings,
+            self.state,
+            self.store,
+            client=self.client if refresh_filing_lists else None,
+            parsed=self.parsed,
+        )
+        if report is not None:
+            report.indexed, report.awaiting_index = handoff.ingested, handoff.awaiting
+            report.index_error = handoff.error
+        return handoff
 
     # -- internals -------------------------------------------------------------------------
 
@@ -303,6 +322,8 @@ class Crawler:
             return FetchOutcome.STOPPED
         except (DownloadError, ParseError) as exc:
             return self._record_failure(filing, str(exc), report)
+        if downloaded.submission is not None:
+            self.parsed.put(filing.accession, downloaded.submission, downloaded.stored.size)
         self.state.mark_fetched(
             filing.accession,
             raw_path=downloaded.stored.relative_path,

@@ -18,7 +18,13 @@ from crawler.client import EdgarClient
 from crawler.edgar.filing_index import parse_index_json, pick_letter_documents
 from crawler.edgar.sgml import Submission, parse_submission
 from crawler.edgar.urls import document_path, index_json_path, submission_path
-from crawler.errors import DownloadError, EdgarNotFoundError, ParseError, ResponseTooLargeError
+from crawler.errors import (
+    DownloadError,
+    EdgarNotFoundError,
+    ParseError,
+    RawReadError,
+    ResponseTooLargeError,
+)
 from crawler.state import PendingFiling
 from crawler.store import RawStore, StoredRaw, is_plain_name
 
@@ -39,6 +45,8 @@ class DownloadedFiling:
     adopted: bool = False
     problems: list[str] = field(default_factory=list)
     """Per-document problems (undecodable document, missing attachment)."""
+    submission: Submission | None = field(default=None, repr=False, compare=False)
+    """The parsed full submission (None for a folder of documents), kept for the hand-off."""
 
 
 def download_filing(
@@ -48,9 +56,14 @@ def download_filing(
     *,
     cancelled: Callable[[], bool] | None = None,
 ) -> DownloadedFiling:
-    """Fetch, check and store ``filing``; raise ``DownloadError`` or ``ParseError``."""
+    """Fetch, check and store ``filing``; raise ``DownloadError`` or ``ParseError``.
+
+    A copy already in the store is adopted; one that cannot be read back is downloaded again."""
     if (stored := store.find(filing.accession)) is not None:
-        return _adopt(store, filing, stored)
+        try:
+            return _adopt(store, filing, stored)
+        except (RawReadError, ParseError):
+            pass
     path = submission_path(filing.cik, filing.accession)
     try:
         result = client.get("www", path, cancelled=cancelled)
@@ -65,7 +78,13 @@ def download_filing(
         for warning in document.warnings
     ]
     return DownloadedFiling(
-        filing.accession, stored, filing_date, released_on, result.attempts, problems=problems
+        filing.accession,
+        stored,
+        filing_date,
+        released_on,
+        result.attempts,
+        problems=problems,
+        submission=submission,
     )
 
 
@@ -88,12 +107,19 @@ def submission_facts(submission: Submission) -> tuple[date | None, date | None]:
 
 def _adopt(store: RawStore, filing: PendingFiling, stored: StoredRaw) -> DownloadedFiling:
     raw = store.read(stored.relative_path)
-    if isinstance(raw, bytes):
-        submission = parse_submission(raw, source=stored.relative_path)
-        filing_date, released_on = submission_facts(submission)
-    else:
-        filing_date = released_on = None
-    return DownloadedFiling(filing.accession, stored, filing_date, released_on, 0, adopted=True)
+    if not isinstance(raw, bytes):
+        return DownloadedFiling(filing.accession, stored, None, None, 0, adopted=True)
+    submission = parse_submission(raw, source=stored.relative_path)
+    filing_date, released_on = submission_facts(submission)
+    return DownloadedFiling(
+        filing.accession,
+        stored,
+        filing_date,
+        released_on,
+        0,
+        adopted=True,
+        submission=submission,
+    )
 
 
 def _download_documents(

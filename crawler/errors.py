@@ -3,14 +3,15 @@
 ::
 
     CrawlerError
-      DownloadError(url, status, attempts)   retries exhausted for one URL
-        EdgarNotFoundError(url)              S3 AccessDenied/NoSuchKey body: object absent
-        RateLimitedError(url, host)          SEC block page or 429: stop all traffic
-        ResponseTooLargeError(url, limit)    body exceeded the configured size limit
-        ForeignUrlError(url)                 not below a configured EDGAR base URL: never sent
+      DownloadError(url, reason, status=, attempts=)  retries exhausted for one URL
+        EdgarNotFoundError(url, status=)     S3 AccessDenied/NoSuchKey body: object absent
+        RateLimitedError(url, status=)       SEC block page or 429: stop all traffic
+        ResponseTooLargeError(url, limit=)   body exceeded the configured size limit
+        ForeignUrlError(url, reason)         not below a configured EDGAR base URL: never sent
       ParseError(source, reason)             an EDGAR file is not in the expected shape
-      UserAgentError(reason)                 the declared User-Agent is missing or invalid
+      UserAgentError(message)                the declared User-Agent is missing or invalid
       StorageError(path, reason)             the data directory cannot be written: stop all
+      RawReadError(path, reason)             stored bytes cannot be read back (one filing)
       CrawlAborted(reason)                   signal: end this cycle now
 
 httpx exceptions are translated in ``crawler/client.py`` only.
@@ -116,6 +117,16 @@ _STORAGE_HINTS = {
     errno.EPERM: "no permission; " + _WRITABLE,
     errno.EIO: "a disk I/O error; check the device under storage.data_dir",
 }
+
+
+class RawReadError(CrawlerError):
+    """A stored filing's bytes cannot be read back (damaged or truncated file): that filing
+    waits with the reason; the others go on."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"cannot read {self.path}: {reason}")
 
 
 class CrawlAborted(CrawlerError):  # noqa: N818 - a control-flow signal, not an error

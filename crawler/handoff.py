@@ -1,11 +1,14 @@
 """Handing stored filings to the indexer: normalize, thread, index, then mark ingested.
 
-Filings are read back from the raw store (never from EDGAR), turned into
-``IncomingLetter`` records with the ledger's dates (the listing day as ``released_on``,
-``first_seen_at``), and ingested in batches. A batch that Elasticsearch cannot take (it is
-down, or rejects documents) leaves its filings ``fetched`` with the reason recorded, so the
-next pass indexes them without downloading anything again. ``reindex`` rebuilds every index
-from the raw store into new indices and swaps the aliases at the end.
+Filings are read back from the raw store (never from EDGAR; a crawl pass hands over the
+submissions it parsed at download, ``crawler/parsed.py``), turned into ``IncomingLetter``
+records with the ledger's dates (the listing day as ``released_on``, ``first_seen_at``), and
+ingested in batches. A batch that Elasticsearch cannot take (it is down, or rejects documents)
+leaves its filings ``fetched`` with the reason recorded, so the next pass indexes them without
+downloading anything again. A filing whose stored bytes cannot be read back or parsed stays
+``fetched`` too, with its reason and a recorded problem, while the rest of its batch is
+indexed. ``reindex`` rebuilds every index from the raw store into new indices and swaps the
+aliases at the end; its summary counts the threads of the new indices.
 
 Each pass of ``ingest_pending`` first syncs the watchlists of ``config.yaml``; every batch then
 turns the watchlists' new matches into alerts (and webhook deliveries), counted in the report.
@@ -21,17 +24,21 @@ what is in the data folder is used.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+
+from elasticsearch import Elasticsearch
 
 from crawler.client import EdgarClient
 from crawler.company_filings import CompanyFilings, ciks_of
-from crawler.edgar.sgml import parse_submission
-from crawler.errors import ParseError
+from crawler.edgar.sgml import Submission, parse_submission
+from crawler.errors import ParseError, RawReadError
 from crawler.extract.letters import letter_from_documents, letters_in_submission
 from crawler.extract.ocr import OcrOptions
+from crawler.parsed import ParsedSubmissions
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
+from indexer.data_folder import DataFolder
 from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import make_es_client
 from indexer.incoming import IncomingLetter
@@ -45,9 +52,15 @@ from indexer.lifecycle import (
 )
 from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
-from indexer.watchlists.alerts import ensure_alert_engine
+from indexer.watchlists.alerts import AlertEngine, ensure_alert_engine
 
-__all__ = ["HandoffReport", "incoming_letters", "ingest_pending", "reindex"]
+__all__ = [
+    "HandoffReport",
+    "alert_engine_for",
+    "incoming_letters",
+    "ingest_pending",
+    "reindex",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +73,8 @@ class HandoffReport:
     ingested: int = 0
     awaiting: int = 0
     """Filings stored but not yet indexed after this pass."""
+    unreadable: int = 0
+    """Filings left waiting because their stored bytes could not be read or parsed."""
     threads: int = 0
     comments: int = 0
     alerts: int = 0
@@ -72,34 +87,51 @@ class HandoffReport:
 
 
 def incoming_letters(
-    stored: StoredFiling, store: RawStore, *, ocr: OcrOptions | None = None
+    stored: StoredFiling,
+    store: RawStore,
+    *,
+    ocr: OcrOptions | None = None,
+    parsed: Submission | None = None,
 ) -> list[IncomingLetter]:
     """The letters of a stored filing, with the ledger's facts where the filing lacks them:
-    its own letter, or the letters filed inside it (a CORRESP document in an S-1/A)."""
-    raw = store.read(stored.raw_path)
-    if isinstance(raw, bytes):
-        letters = letters_in_submission(
-            parse_submission(raw, source=stored.raw_path),
-            released_on=stored.released_on,
-            first_seen_at=stored.first_seen_at,
-            ocr=ocr,
-        )
+    its own letter, or the letters filed inside it (a CORRESP document in an S-1/A).
+
+    ``parsed`` is its submission as parsed at download; without it the raw store is read
+    (``RawReadError``, ``ParseError`` when that fails)."""
+    raw = store.read(stored.raw_path) if parsed is None else None
+    if isinstance(raw, dict):
         return [
-            letter if letter.ciks else replace(letter, ciks=(stored.cik,)) for letter in letters
+            letter_from_documents(
+                stored.accession,
+                raw,
+                form=stored.form,
+                ciks=(stored.cik,),
+                company=stored.company,
+                filing_date=stored.filing_date,
+                released_on=stored.released_on,
+                first_seen_at=stored.first_seen_at,
+                ocr=ocr,
+            )
         ]
-    return [
-        letter_from_documents(
-            stored.accession,
-            raw,
-            form=stored.form,
-            ciks=(stored.cik,),
-            company=stored.company,
-            filing_date=stored.filing_date,
-            released_on=stored.released_on,
-            first_seen_at=stored.first_seen_at,
-            ocr=ocr,
-        )
-    ]
+    submission = parsed or parse_submission(raw or b"", source=stored.raw_path)
+    letters = letters_in_submission(
+        submission,
+        released_on=stored.released_on,
+        first_seen_at=stored.first_seen_at,
+        ocr=ocr,
+    )
+    return [letter if letter.ciks else replace(letter, ciks=(stored.cik,)) for letter in letters]
+
+
+def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
+    """The watchlists' alert engine for an ingest, from the sections of ``settings`` it needs."""
+    return ensure_alert_engine(
+        es,
+        index_prefix=settings.elasticsearch.index_prefix,
+        configured=settings.watchlists,
+        hooks=settings.webhooks,
+        ticker_path=DataFolder(settings.storage.data_dir).ticker_map,
+    )
 
 
 def ingest_pending(
@@ -109,16 +141,17 @@ def ingest_pending(
     *,
     progress: Progress | None = None,
     client: EdgarClient | None = None,
+    parsed: ParsedSubmissions | None = None,
 ) -> HandoffReport:
     """Index every stored filing not yet indexed; stop quietly if Elasticsearch is down.
 
-    With ``client``, the filing lists of the companies to be indexed are refreshed first."""
+    With ``client``, the filing lists of the companies to be indexed are refreshed first;
+    ``parsed`` holds submissions already parsed by this process's downloads."""
     report = HandoffReport()
-    ocr = OcrOptions.from_config(settings.crawler.ocr)
-    filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
+    reader = _Reader(settings, state, store, parsed)
     if client is not None and settings.crawler.resolve_reviewed_filings:
         pending = state.stored_filings(only_pending_ingest=True)
-        filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
+        reader.filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
     es = make_es_client(settings.elasticsearch)
     try:
         targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
@@ -126,17 +159,20 @@ def ingest_pending(
             es,
             targets,
             taxonomy=taxonomy_for(settings.normalizer.taxonomy_path),
-            alerts=ensure_alert_engine(es, settings),
+            alerts=alert_engine_for(es, settings),
         )
-        while batch := state.stored_filings(only_pending_ingest=True, limit=_BATCH):
+        while batch := state.stored_filings(
+            only_pending_ingest=True, limit=_BATCH, skip=reader.unreadable
+        ):
             accessions = [filing.accession for filing in batch]
             try:
-                result = ingester.ingest(_letters(batch, store, state, filings, ocr))
+                result = ingester.ingest(reader.letters(batch))
             except (SearchBackendError, IndexingError) as exc:
                 state.record_ingest_failure(accessions, str(exc))
                 raise
-            state.mark_ingested(accessions)
-            report.ingested += len(batch)
+            indexed = reader.readable(accessions)
+            state.mark_ingested(indexed)
+            report.ingested += len(indexed)
             report.threads += result.threads
             report.comments += result.comments
             report.alerts += result.alerts
@@ -150,6 +186,7 @@ def ingest_pending(
         logger.warning("indexing postponed: %s", exc)
     finally:
         es.close()
+    report.unreadable = len(reader.unreadable)
     report.awaiting = state.count_awaiting_ingest()
     return report
 
@@ -160,46 +197,68 @@ def reindex(
     """Rebuild every index from the raw store into new indices; swap aliases at the end."""
     report = HandoffReport()
     names = index_names(settings.elasticsearch.index_prefix)
+    reader = _Reader(settings, state, store)
     es = make_es_client(settings.elasticsearch)
     try:
         targets = new_indices(es, names)
         taxonomy = taxonomy_for(settings.normalizer.taxonomy_path)
         ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)
-        filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
-        ocr = OcrOptions.from_config(settings.crawler.ocr)
         for start in range(0, len(stored), _BATCH):
             batch = stored[start : start + _BATCH]
-            result = ingester.ingest(_letters(batch, store, state, filings, ocr))
-            report.ingested += len(batch)
-            report.threads = result.threads
+            ingester.ingest(reader.letters(batch))
             if progress is not None:
                 progress(len(batch))
         swap_aliases(es, names, targets)
-        state.mark_ingested(filing.accession for filing in stored)
+        indexed = reader.readable(filing.accession for filing in stored)
+        state.mark_ingested(indexed)
+        report.ingested = len(indexed)
+        report.searchable = count_documents(es, targets)
+        # Batches rebuild the threads of their companies, and a company's letters can span
+        # batches: the reindex's figures are those of the new indices.
+        report.threads = report.searchable["threads"]
+        report.comments = report.searchable["comments"]
     finally:
         es.close()
+    report.unreadable = len(reader.unreadable)
+    report.awaiting = state.count_awaiting_ingest()
     return report
 
 
-def _letters(
-    batch: list[StoredFiling],
-    store: RawStore,
-    state: CrawlState,
-    filings: CompanyFilings,
-    ocr: OcrOptions,
-) -> Iterator[IncomingLetter]:
-    for filing in batch:
-        try:
-            letters = incoming_letters(filing, store, ocr=ocr)
-        except (ParseError, OSError) as exc:
-            state.record_problem(
-                filing.accession,
-                "ingest",
-                f"unreadable raw filing: {exc}",
-                accession=filing.accession,
-            )
-            continue
-        for letter in letters:
-            cik = letter.ciks[0] if letter.ciks else filing.cik
-            yield replace(letter, company_filings=filings.listed(cik))
+class _Reader:
+    """Makes the letters of stored filings; remembers those that could not be read."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        state: CrawlState,
+        store: RawStore,
+        parsed: ParsedSubmissions | None = None,
+    ) -> None:
+        self.state = state
+        self.store = store
+        self.parsed = parsed
+        self.filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
+        self.ocr = OcrOptions.from_config(settings.crawler.ocr)
+        self.unreadable: dict[str, str] = {}
+        """Why each unreadable filing of this pass could not be read, by accession."""
+
+    def readable(self, accessions: Iterable[str]) -> list[str]:
+        return [accession for accession in accessions if accession not in self.unreadable]
+
+    def letters(self, batch: list[StoredFiling]) -> Iterator[IncomingLetter]:
+        for filing in batch:
+            submission = None if self.parsed is None else self.parsed.take(filing.accession)
+            try:
+                letters = incoming_letters(filing, self.store, ocr=self.ocr, parsed=submission)
+            except (ParseError, RawReadError, OSError) as exc:
+                self._unreadable(filing.accession, f"unreadable raw filing: {exc}")
+                continue
+            for letter in letters:
+                cik = letter.ciks[0] if letter.ciks else filing.cik
+                yield replace(letter, company_filings=self.filings.listed(cik))
+
+    def _unreadable(self, accession: str, reason: str) -> None:
+        self.unreadable[accession] = reason
+        self.state.mark_unreadable(accession, reason)
+        self.state.record_problem(accession, "ingest", reason, accession=accession)

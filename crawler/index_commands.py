@@ -16,14 +16,15 @@ from crawler.state import CrawlState
 from crawler.store import RawStore
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out
+from indexer.data_folder import DataFolder
 from indexer.settings import Settings
 
 __all__ = ["index", "reindex_command"]
 
 
 def _open(settings: Settings) -> tuple[CrawlState, RawStore]:
-    data_dir = settings.storage.data_dir
-    return CrawlState(data_dir / "crawl-state.sqlite3"), RawStore(data_dir / "raw")
+    folder = DataFolder(settings.storage.data_dir)
+    return CrawlState(folder.ledger), RawStore(folder.raw)
 
 
 def _print(report: HandoffReport, *, as_json: bool, verb: str) -> None:
@@ -31,6 +32,11 @@ def _print(report: HandoffReport, *, as_json: bool, verb: str) -> None:
         emit_json(vars(report))
     else:
         out.print(f"{report.ingested} filing(s) {verb}, {report.awaiting} awaiting indexing")
+        if report.unreadable:
+            err.print(
+                f"{report.unreadable} stored filing(s) could not be read back "
+                "(reasons: corresp status)"
+            )
         if report.error:
             err.print(f"indexing postponed: {report.error}", markup=False)
     if report.error:

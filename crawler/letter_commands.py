@@ -27,6 +27,7 @@ from crawler.extract.ocr import OcrOptions
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import err, out
 from indexer.incoming import IncomingLetter
+from indexer.models import LETTER_FORMS
 from indexer.normalize.letter import Letter
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
@@ -34,7 +35,7 @@ from indexer.normalize.topics import taxonomy_for
 
 __all__ = ["parse", "threads"]
 
-_LETTER_FORMS = frozenset({"UPLOAD", "CORRESP", "DRSLTR"})
+_LETTER_FORMS = frozenset(LETTER_FORMS)
 _DOCUMENT_SUFFIXES = (".pdf", ".htm", ".html", ".txt")
 _SUBMISSION_SUFFIXES = (".txt", ".nc")
 _ACCESSION_FOLDER = re.compile(r"^\d{18}$")
@@ -90,7 +91,7 @@ _paths = click.argument(
 )
 _form = click.option(
     "--form",
-    type=click.Choice(["UPLOAD", "CORRESP", "DRSLTR"], case_sensitive=False),
+    type=click.Choice(LETTER_FORMS, case_sensitive=False),
     help="Form of single documents whose form cannot be read from the file.",
 )
 _filings = click.option(

@@ -26,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.cycle import Crawler, CrawlReport, run_scheduled_job
-from crawler.handoff import HandoffReport, ingest_pending
+from crawler.handoff import HandoffReport
 from indexer.settings import ScheduleConfig, Settings
 
 __all__ = [
@@ -79,12 +79,7 @@ def _then_index(
 
     def job() -> CrawlReport:
         report = run()
-        handoff = ingest_pending(
-            crawler.settings, crawler.state, crawler.store, client=crawler.client
-        )
-        report.indexed, report.awaiting_index = handoff.ingested, handoff.awaiting
-        report.index_error = handoff.error
-        retry.after(handoff)
+        retry.after(crawler.index_stored(report))
         return report
 
     return job
@@ -144,12 +139,9 @@ class IndexRetry:
 
     def run(self) -> CrawlReport:
         """The retry: index the backlog only (no request to EDGAR)."""
-        crawler = self.crawler
-        handoff = ingest_pending(crawler.settings, crawler.state, crawler.store)
-        self.after(handoff)
-        return CrawlReport(
-            indexed=handoff.ingested, awaiting_index=handoff.awaiting, index_error=handoff.error
-        )
+        report = CrawlReport()
+        self.after(self.crawler.index_stored(report, refresh_filing_lists=False))
+        return report
 
 
 def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler:

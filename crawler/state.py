@@ -338,16 +338,22 @@ class CrawlState:
     # -- ingest hand-off -------------------------------------------------------------------
 
     def stored_filings(
-        self, *, only_pending_ingest: bool, limit: int | None = None
+        self,
+        *,
+        only_pending_ingest: bool,
+        limit: int | None = None,
+        skip: Iterable[str] = (),
     ) -> list[StoredFiling]:
-        """Filings whose raw bytes are stored: awaiting ingest, or all (for a reindex)."""
+        """Filings whose raw bytes are stored: awaiting ingest, or all (for a reindex);
+        ``skip`` leaves out accessions already tried in this pass."""
         statuses = ("fetched",) if only_pending_ingest else ("fetched", "ingested")
         with self._lock:
             rows = self._db.execute(
                 "SELECT accession, cik, form, company_name, filing_date, disseminated_on, "
                 "first_seen_at, raw_path FROM filings WHERE status IN "
+                "(SELECT value FROM json_each(?)) AND accession NOT IN "
                 "(SELECT value FROM json_each(?)) ORDER BY rowid LIMIT ?",
-                (json.dumps(statuses), -1 if limit is None else limit),
+                (json.dumps(statuses), json.dumps(list(skip)), -1 if limit is None else limit),
             ).fetchall()
         return [
             StoredFiling(
@@ -386,6 +392,16 @@ class CrawlState:
                 """UPDATE filings SET ingest_attempts = ingest_attempts + 1, ingest_error = ?,
                    updated_at = ? WHERE accession = ?""",
                 [(reason[:2000], now, accession) for accession in accessions],
+            )
+
+    def mark_unreadable(self, accession: str, reason: str) -> None:
+        """Its stored bytes could not be read back: it waits for indexing, with the reason."""
+        now = _iso(_now())
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE filings SET status = 'fetched', ingest_attempts = ingest_attempts + 1,
+                   ingest_error = ?, updated_at = ? WHERE accession = ?""",
+                (reason[:2000], now, accession),
             )
 
     # -- cursors, conditional-request cache, problems ---------------------------------------

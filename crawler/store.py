@@ -19,10 +19,11 @@ import hashlib
 import os
 import shutil
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.errors import StorageError
+from crawler.errors import RawReadError, StorageError
 from indexer.models import normalize_accession
 
 __all__ = ["RawStore", "StoredRaw", "atomic_write", "is_plain_name"]
@@ -57,15 +58,18 @@ class RawStore:
         return self._folder(accession) / normalize_accession(accession)
 
     def find(self, accession: str) -> StoredRaw | None:
-        """The stored form of ``accession`` if complete, computing its digest."""
+        """The stored form of ``accession`` if complete and readable, computing its digest."""
         path = self.submission_path(accession)
-        if path.is_file():
-            data = _read_gz(path)
-            return StoredRaw(self._relative(path), hashlib.sha256(data).hexdigest(), len(data))
         folder = self.documents_path(accession)
-        if folder.is_dir():
-            digest, size = _digest_folder(folder)
-            return StoredRaw(self._relative(folder), digest, size)
+        try:
+            if path.is_file():
+                data = _read_gz(path)
+                return StoredRaw(self._relative(path), hashlib.sha256(data).hexdigest(), len(data))
+            if folder.is_dir():
+                digest, size = _digest_folder(folder)
+                return StoredRaw(self._relative(folder), digest, size)
+        except (OSError, EOFError, zlib.error):
+            return None  # damaged: it is downloaded again and replaced
         return None
 
     def put_submission(self, accession: str, data: bytes) -> StoredRaw:
@@ -91,11 +95,15 @@ class RawStore:
         return StoredRaw(self._relative(folder), digest, size)
 
     def read(self, relative_path: str) -> bytes | dict[str, bytes]:
-        """The original bytes of a stored submission, or a folder's documents by name."""
+        """The original bytes of a stored submission, or a folder's documents by name;
+        ``RawReadError`` when they cannot be read back (missing, damaged, truncated)."""
         path = self.root / relative_path
-        if path.is_dir():
-            return {p.name.removesuffix(".gz"): _read_gz(p) for p in sorted(path.glob("*.gz"))}
-        return _read_gz(path)
+        try:
+            if path.is_dir():
+                return {p.name.removesuffix(".gz"): _read_gz(p) for p in sorted(path.glob("*.gz"))}
+            return _read_gz(path)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise RawReadError(path, str(exc) or type(exc).__name__) from exc
 
     def accessions(self) -> set[str]:
         """Every accession with complete raw bytes in the store."""

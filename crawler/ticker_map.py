@@ -27,7 +27,8 @@ from crawler.client import EdgarClient
 from crawler.cycle import Crawler, CrawlReport
 from crawler.errors import CrawlerError
 from crawler.store import atomic_write
-from indexer.watchlists.tickers import parse_ticker_map, ticker_map_path
+from indexer.data_folder import DataFolder
+from indexer.watchlists.tickers import parse_ticker_map
 
 __all__ = [
     "MAX_AGE_SECONDS",
@@ -61,7 +62,7 @@ def refresh_ticker_map(
     cancelled: Callable[[], bool] | None = None,
 ) -> TickerRefresh:
     """Download the ticker map unless the stored one is younger than ``max_age_seconds``."""
-    path = ticker_map_path(data_dir)
+    path = DataFolder(data_dir).ticker_map
     try:
         age = now() - path.stat().st_mtime
     except OSError:

@@ -7,7 +7,6 @@
     IndexerError
       SearchBackendError             Elasticsearch unreachable, timing out or refusing
       NodeError                      the managed local Elasticsearch cannot be obtained or run
-      NormalizationError             one letter could not be normalized
       IndexingError                  bulk writes failed for some documents
       SchemaError                    templates or aliases are in an inconsistent state
 
@@ -65,15 +64,6 @@ class SearchBackendError(IndexerError):
 
 class NodeError(IndexerError):
     """The managed local Elasticsearch node could not be obtained, started or stopped."""
-
-
-class NormalizationError(IndexerError):
-    """One letter could not be normalized."""
-
-    def __init__(self, accession: str, reason: str) -> None:
-        self.accession = accession
-        self.reason = reason
-        super().__init__(f"{accession}: {reason}")
 
 
 class IndexingError(IndexerError):

@@ -9,11 +9,12 @@ project stores and compares only the canonical form.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator
 
 __all__ = [
+    "LETTER_FORMS",
     "AccessionNo",
     "Cik",
     "FileNumber",
@@ -30,6 +31,8 @@ __all__ = [
 
 FormType = Literal["UPLOAD", "CORRESP", "DRSLTR"]
 """The correspondence forms this project collects (others may be configured)."""
+LETTER_FORMS: tuple[FormType, ...] = get_args(FormType)
+"""The same, as values: a new letter form is added to ``FormType`` and nowhere else."""
 
 # [0-9], not \d: \d also matches other scripts' digits ("١٢٣"), which are no identifier.
 _ACCESSION_DASHED = re.compile(r"^([0-9]{10})-([0-9]{2})-([0-9]{6})$")

@@ -45,9 +45,6 @@ class IndexNames:
         """Index pattern of the current schema's template."""
         return f"{self.template(kind)}-*"
 
-    def all_versions(self, kind: str) -> str:
-        return f"{self.prefix}{kind}-v*"
-
     def new_indices(self, now: datetime | None = None) -> Targets:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%d%H%M%S%f")[:17]
         return Targets(*(f"{self.template(kind)}-{stamp}" for kind in KINDS))

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from indexer.errors import redact_credentials
-from indexer.models import normalize_cik
-from indexer.watchlists.models import WatchlistConfig
+from indexer.models import LETTER_FORMS, normalize_cik
+from indexer.watchlists.models import WatchlistConfig, WebhooksConfig
 
 __all__ = [
     "ApiConfig",
@@ -202,7 +202,7 @@ class CrawlerConfig(_Section):
     """What the crawler collects and from when."""
 
     forms: list[str] = Field(
-        ["UPLOAD", "CORRESP", "DRSLTR"],
+        list(LETTER_FORMS),
         min_length=1,
         description="EDGAR form types to collect.",
     )
@@ -466,20 +466,6 @@ class ApiConfig(_Section):
         if self.require_key_for_reads and not self.keys:
             raise ValueError("require_key_for_reads needs at least one entry in keys")
         return self
-
-
-class WebhooksConfig(_Section):
-    """How watchlist webhooks are delivered (one signed POST per watchlist and ingest)."""
-
-    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = Field(
-        5, description="Timeout to connect and to read the answer of one POST."
-    )
-    max_attempts: Annotated[int, Field(ge=1, le=10)] = Field(
-        4, description="Attempts per delivery on network errors, 429 and 5xx answers."
-    )
-    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = Field(
-        1, description="Wait after the first failed attempt; doubles after each further one."
-    )
 
 
 class Settings(_Section):

@@ -9,6 +9,7 @@ from api.deps import MetricsDep, ServiceDep, SettingsDep
 from api.health import check_health
 from api.metrics import CONTENT_TYPE_LATEST
 from api.schemas import HealthResponse
+from indexer.data_folder import DataFolder
 
 __all__ = ["router"]
 
@@ -22,7 +23,7 @@ router = APIRouter(tags=["operations"])
 )
 def health(service: ServiceDep, settings: SettingsDep) -> JSONResponse:
     """200 when Elasticsearch answers and every alias exists, 503 otherwise."""
-    report = check_health(service.es, service.targets, data_dir=settings.storage.data_dir)
+    report = check_health(service.es, service.targets, folder=DataFolder(settings.storage.data_dir))
     body = HealthResponse.model_validate(report).model_dump(mode="json")
     return JSONResponse(body, status_code=report["status"])
 

@@ -30,6 +30,7 @@ from api.watch_actions import (
     parse_watchlist_input,
     replace_watchlist,
 )
+from api.watch_feed import ATOM_MEDIA_TYPE, build_atom_feed
 from api.watch_schemas import (
     AlertList,
     WatchlistDeleted,
@@ -39,11 +40,10 @@ from api.watch_schemas import (
     alert_view,
     watchlist_view,
 )
+from api.watch_service import WatchService
 from indexer.errors import SearchBackendError
 from indexer.watchlists.alert_store import ALERT_ORDER
-from indexer.watchlists.feed import ATOM_MEDIA_TYPE, build_atom_feed
 from indexer.watchlists.models import WatchlistId
-from indexer.watchlists.service import WatchService
 
 __all__ = ["router"]
 

@@ -24,12 +24,12 @@ from api.errors import ApiError, BadRequestError
 from api.watch_actions import create_watchlist, delete_watchlist, get_watchlist
 from api.watch_actions import parse_watchlist_input as parse_input
 from api.watch_schemas import AlertPublic, WatchlistPublic, alert_view, watchlist_view
+from api.watch_service import WatchService
 from api.web.rendering import render
 from api.web.routes import PageRoute
 from indexer.settings import Settings
 from indexer.watchlists.alert_store import ALERT_ORDER
 from indexer.watchlists.models import WatchlistId
-from indexer.watchlists.service import WatchService
 
 __all__ = ["router"]
 

@@ -2,7 +2,7 @@
 
 Every builder returns a path starting with ``/``; the caller joins it to the configured base URL
 of the right host (``www.sec.gov`` for ``/Archives`` and ``/cgi-bin``, ``data.sec.gov`` for
-``/submissions``). Only ``filing_url`` returns a full URL, for links shown to people.
+``/submissions``). Links shown to people are built in the core (``indexer.documents.edgar_url``).
 Identifiers are normalized on the way in; an invalid CIK or accession raises ``ValueError``.
 """
 
@@ -22,7 +22,6 @@ __all__ = [
     "document_path",
     "filing_folder_path",
     "filing_index_page_path",
-    "filing_url",
     "full_index_path",
     "index_json_path",
     "submission_path",
@@ -76,11 +75,6 @@ def document_path(cik: str | int, accession: str, filename: str) -> str:
 def filing_index_page_path(cik: str | int, accession: str) -> str:
     """The human-readable page: ``.../000000000024003505/0000000000-24-003505-index.html``."""
     return document_path(cik, accession, f"{normalize_accession(accession)}-index.html")
-
-
-def filing_url(base: str, cik: str | int, accession: str) -> str:
-    """Full URL of the filing's ``-index.html`` page on ``base`` (``https://www.sec.gov``)."""
-    return base.rstrip("/") + filing_index_page_path(cik, accession)
 
 
 def submissions_json_path(cik: str | int) -> str:

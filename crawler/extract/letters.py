@@ -31,7 +31,7 @@ from crawler.extract.pdf import extract_pdf_text
 from crawler.extract.plaintext import extract_plain_text
 from crawler.extract.result import ExtractedText
 from indexer.incoming import DocumentInfo, IncomingLetter, TextSource
-from indexer.models import embedded_letter_id, normalize_accession, normalize_cik
+from indexer.models import LETTER_FORMS, embedded_letter_id, normalize_accession, normalize_cik
 
 __all__ = [
     "EMBEDDED_LETTER_TYPES",
@@ -44,7 +44,7 @@ __all__ = [
     "letters_in_submission",
 ]
 
-EMBEDDED_LETTER_TYPES = frozenset({"CORRESP", "UPLOAD", "DRSLTR"})
+EMBEDDED_LETTER_TYPES = frozenset(LETTER_FORMS)
 """Document types that are letters wherever they are filed."""
 
 _TEXT_EXTRACT = "TEXT-EXTRACT"

@@ -23,6 +23,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.data_folder import DataFolder
+
 __all__ = [
     "RELOCATED_ROOT",
     "NodePaths",
@@ -97,7 +99,7 @@ class NodePaths:
 def node_paths(data_dir: Path) -> NodePaths:
     """The node folder of ``data_dir``: in place, unless root runs us and the service user
     could not reach it."""
-    link = data_dir.resolve() / "elasticsearch"
+    link = DataFolder(data_dir.resolve()).elasticsearch
     if os.geteuid() != 0 or reachable_by_others(link):
         return NodePaths(root=link, link=link)
     digest = hashlib.sha256(str(link).encode()).hexdigest()[:12]

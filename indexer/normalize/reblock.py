@@ -37,7 +37,6 @@ _FILE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _FILE_NUMBER = re.compile(r"(?<![\d(])(\d{1,3})\s?-\s?(\d{3,8})(?:\s?-\s?(\d{1,3}))?(?!\d)")
-_LIST_CONTINUES = re.compile(r"^\s*(?:,|;|and\b|&|\bor\b)?\s*$", re.IGNORECASE)
 _CIK_REFERENCE = re.compile(r"\bCIK\s*(?:No\.?|Number|#)?\s*:?\s*(\d{4,10})\b", re.IGNORECASE)
 _FORM_MENTION = re.compile(
     r"(?P<amend>Amendment\s+No\.\s*\d+\s+to\s+|Amended\s+|Post-Effective\s+Amendment\s+"

@@ -18,7 +18,7 @@ already created are then not new); webhook failures never do: they are recorded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,14 +30,13 @@ from indexer.documents import edgar_url
 from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import backend_errors
 from indexer.normalize.letter import Letter
-from indexer.settings import Settings
 from indexer.watchlists.alert_store import AlertStore
 from indexer.watchlists.indices import WatchIndices
 from indexer.watchlists.matching import Match, match_letters, search_requests
-from indexer.watchlists.models import Watchlist
+from indexer.watchlists.models import Watchlist, WatchlistConfig, WebhooksConfig
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import sync_config_watchlists
-from indexer.watchlists.tickers import TickerMap, load_ticker_map, ticker_map_path
+from indexer.watchlists.tickers import TickerMap, load_ticker_map
 from indexer.watchlists.webhooks import (
     Attempt,
     DeliveryPolicy,
@@ -275,19 +274,23 @@ def _delivery_state(
 
 
 def ensure_alert_engine(
-    es: Elasticsearch, settings: Settings, *, send: Deliver = deliver
+    es: Elasticsearch,
+    *,
+    index_prefix: str,
+    configured: Sequence[WatchlistConfig],
+    hooks: WebhooksConfig,
+    ticker_path: Path,
+    send: Deliver = deliver,
 ) -> AlertEngine:
-    """Indices ready, ``config.yaml``'s watchlists synced: the engine for an ingest."""
-    names = WatchIndices(settings.elasticsearch.index_prefix)
+    """Indices ready, ``config.yaml``'s watchlists (``configured``) synced: the engine for an
+    ingest into the indices of ``index_prefix``."""
+    names = WatchIndices(index_prefix)
     store = WatchlistStore(es, names)
     store.ensure()
-    sync_config_watchlists(store, settings.watchlists)
-    hooks = settings.webhooks
+    sync_config_watchlists(store, configured)
     policy = DeliveryPolicy(
         timeout_seconds=hooks.timeout_seconds,
         max_attempts=hooks.max_attempts,
         backoff_seconds=hooks.backoff_seconds,
     )
-    return AlertEngine(
-        es, names, ticker_path=ticker_map_path(settings.storage.data_dir), policy=policy, send=send
-    )
+    return AlertEngine(es, names, ticker_path=ticker_path, policy=policy, send=send)

@@ -45,6 +45,7 @@ __all__ = [
     "WatchlistConfig",
     "WatchlistId",
     "WatchlistSpec",
+    "WebhooksConfig",
     "check_webhook_url",
     "normalize_ticker",
     "normalize_watchlist_id",
@@ -224,9 +225,6 @@ class WatchlistSpec(_Model):
             raise ValueError(f"must be at least {MIN_SECRET_CHARS} characters")
         return value
 
-    def watches_nothing(self) -> bool:
-        return not (self.ciks or self.tickers or self.sic or self.file_numbers or self.searches)
-
 
 class Watchlist(WatchlistSpec):
     """A stored watchlist: the spec plus its id, where it was defined, and when."""
@@ -307,3 +305,17 @@ class WatchlistConfig(WatchlistSpec):
         if has_secret and not self.webhook_url:
             raise ValueError("a webhook secret needs a webhook_url")
         return self
+
+
+class WebhooksConfig(_Model):
+    """How watchlist webhooks are delivered (one signed POST per watchlist and ingest)."""
+
+    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = Field(
+        5, description="Timeout to connect and to read the answer of one POST."
+    )
+    max_attempts: Annotated[int, Field(ge=1, le=10)] = Field(
+        4, description="Attempts per delivery on network errors, 429 and 5xx answers."
+    )
+    backoff_seconds: Annotated[float, Field(ge=0, le=60)] = Field(
+        1, description="Wait after the first failed attempt; doubles after each further one."
+    )

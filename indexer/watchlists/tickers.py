@@ -21,22 +21,14 @@ from types import MappingProxyType
 from indexer.models import normalize_cik
 
 __all__ = [
-    "TICKER_FILE",
     "TickerMap",
     "load_company_names",
     "load_ticker_map",
     "parse_company_names",
     "parse_ticker_map",
-    "ticker_map_path",
 ]
 
 logger = logging.getLogger(__name__)
-
-TICKER_FILE = "company_tickers.json"
-
-
-def ticker_map_path(data_dir: Path) -> Path:
-    return Path(data_dir) / TICKER_FILE
 
 
 @dataclass(frozen=True)

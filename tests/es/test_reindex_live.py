@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
@@ -26,9 +27,13 @@ def test_reindex_under_a_search_loop(
         "CORRESP__ELASTICSEARCH__URL": es_url,
         "CORRESP__ELASTICSEARCH__INDEX_PREFIX": es_prefix,
     }
-    folders = [str(samples_dir / "documents" / cik) for cik in COMPANIES]
+    # The documents, with the filing indexes that date them.
+    folders = [
+        str(samples_dir / tree / cik) for cik in COMPANIES for tree in ("documents", "filing-index")
+    ]
     imported = CliRunner().invoke(cli, ["import", *folders, "--json"], env=env)
     assert imported.exit_code == 0, imported.output
+    assert json.loads(imported.stdout)["indexed"] > 50
     settings = load_settings(None, environ=env).settings
     failures: list[str] = []
     counts: list[tuple[int, int, int]] = []
@@ -43,6 +48,7 @@ def test_reindex_under_a_search_loop(
             return letters, comments, phrase
 
         before = totals()
+        assert min(before) > 0
 
         def search_loop() -> None:
             while not stop.is_set():

@@ -21,10 +21,10 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from crawler.handoff import alert_engine_for
 from indexer.ingest import Ingester, IngestReport
 from indexer.lifecycle import ensure_schema, index_names
 from indexer.settings import Settings
-from indexer.watchlists.alerts import ensure_alert_engine
 from tests.es.api.conftest import sample_letters
 
 KEY = "test-api-key-0123456789"
@@ -52,7 +52,7 @@ class WatchEnv:
     def ingest(self, *ciks: str) -> IngestReport:
         """Index the companies' sample letters with alerts, as ``ingest_pending`` does."""
         targets = ensure_schema(self.es, index_names(self.prefix))
-        engine = ensure_alert_engine(self.es, self.settings)
+        engine = alert_engine_for(self.es, self.settings)
         return Ingester(self.es, targets, alerts=engine).ingest(
             sample_letters(self.samples_dir, ciks)
         )

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from api.watch_feed import ATOM_NS
 from crawler.client import MockTransport, make_client
 from crawler.ticker_map import refresh_ticker_map
 from indexer.cli.main import cli
 from indexer.settings import EdgarConfig
-from indexer.watchlists.feed import ATOM_NS
 from indexer.watchlists.webhooks import verify_signature
 from tests.es.watchlists.conftest import SECRET, Receiver, WatchEnv
 from tests.fake_edgar import EdgarApp, mock

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from indexer.watchlists.feed import ATOM_NS
+from api.watch_feed import ATOM_NS
 from tests.es.watchlists.conftest import LVS, WYNN, WatchEnv, assert_error
 
 pytestmark = pytest.mark.samples

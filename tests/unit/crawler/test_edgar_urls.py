@@ -12,7 +12,6 @@ from crawler.edgar.urls import (
     document_path,
     filing_folder_path,
     filing_index_page_path,
-    filing_url,
     full_index_path,
     index_json_path,
     submission_path,
@@ -53,13 +52,6 @@ def test_filing_folder_paths_use_the_unpadded_cik_and_the_dashless_accession() -
     )
     assert filing_index_page_path(320193, "000032019324000061") == (
         folder + "0000320193-24-000061-index.html"
-    )
-
-
-def test_filing_url_joins_the_base() -> None:
-    assert filing_url("https://www.sec.gov/", "0000320193", "0000000000-24-003505") == (
-        "https://www.sec.gov/Archives/edgar/data/320193/000000000024003505/"
-        "0000000000-24-003505-index.html"
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from crawler.models import FilingRef
 from crawler.state import CrawlState, DiscoveryCount
+from indexer.data_folder import DataFolder, crawl_progress
 
 FORMS = ["UPLOAD", "CORRESP"]
 
@@ -475,3 +476,44 @@ def test_data_survives_closing_and_reopening(db_path: Path) -> None:
         assert reopened.cursor("daily-index") == "2024-06-14"
     finally:
         reopened.close()
+
+
+def test_the_core_reads_crawl_progress_from_this_ledger(tmp_path: Path) -> None:
+    """``indexer.data_folder.crawl_progress`` (the API's view) reads what this ledger writes."""
+    folder = DataFolder(tmp_path)
+    state = CrawlState(folder.ledger)
+    try:
+        state.record_discovered([ref(1)], cursor=("daily-index", "2024-04-02"))
+        state.mark_fetched(
+            ref(1).accession,
+            raw_path="x",
+            raw_sha256="0" * 64,
+            raw_bytes=1,
+            filing_date=None,
+            released_on=None,
+        )
+        state.mark_ingested([ref(1).accession])
+    finally:
+        state.close()
+    progress = crawl_progress(folder)
+    assert progress is not None and progress.error is None
+    assert progress.cursors["daily-index"].value == "2024-04-02"
+    assert progress.last_crawl_at is not None
+    assert progress.last_indexed_at is not None
+
+
+def test_an_unreadable_filing_waits_with_its_reason(state: CrawlState) -> None:
+    state.record_discovered([ref(1), ref(2)])
+    for number in (1, 2):
+        state.mark_fetched(
+            ref(number).accession,
+            raw_path=f"p{number}",
+            raw_sha256="0" * 64,
+            raw_bytes=1,
+            filing_date=None,
+            released_on=None,
+        )
+    state.mark_unreadable(ref(1).accession, "unreadable raw filing: truncated")
+    assert state.count_awaiting_ingest() == 2
+    waiting = state.stored_filings(only_pending_ingest=True, skip=[ref(1).accession])
+    assert [f.accession for f in waiting] == [ref(2).accession]

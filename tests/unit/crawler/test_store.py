@@ -7,10 +7,11 @@ import errno
 import gzip
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from crawler.errors import StorageError
+from crawler.errors import RawReadError, StorageError
 from crawler.store import RawStore, StoredRaw
 
 UPLOAD = "0000000000-24-003505"
@@ -211,3 +212,23 @@ def test_storage_errors_say_what_to_do() -> None:
     assert "read-only; make storage.data_dir writable" in str(read_only)
     other = StorageError.from_os_error("/data", OSError(errno.ENAMETOOLONG, "Name too long"))
     assert str(other) == "cannot write /data: Name too long"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda _: b"not gzip at all", id="garbage"),
+        pytest.param(lambda data: data[:10] + b"\xff" * 40 + data[50:], id="corrupt"),
+    ],
+)
+def test_damaged_bytes_are_a_read_error_and_not_adopted(store: RawStore, damage: Any) -> None:
+    stored = store.put_submission(UPLOAD, SUBMISSION)
+    path = store.root / stored.relative_path
+    path.write_bytes(damage(path.read_bytes()))
+
+    with pytest.raises(RawReadError, match="cannot read"):
+        store.read(stored.relative_path)
+    assert store.find(UPLOAD) is None  # a crawl downloads it again rather than adopt it
+    again = store.put_submission(UPLOAD, SUBMISSION)
+    assert store.read(again.relative_path) == SUBMISSION

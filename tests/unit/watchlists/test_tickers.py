@@ -11,13 +11,13 @@ import pytest
 
 from crawler.client import MockTransport, make_client
 from crawler.ticker_map import TICKERS_PATH, TickerMapCrawler, refresh_ticker_map
+from indexer.data_folder import DataFolder
 from indexer.settings import EdgarConfig, Settings
 from indexer.watchlists.tickers import (
     load_company_names,
     load_ticker_map,
     parse_company_names,
     parse_ticker_map,
-    ticker_map_path,
 )
 from tests.fake_edgar import EdgarApp, mock
 
@@ -37,7 +37,7 @@ def test_parse_maps_tickers_to_ten_digit_ciks() -> None:
 
 
 def test_load_reads_the_file_and_notices_a_new_one(tmp_path: Path) -> None:
-    path = ticker_map_path(tmp_path)
+    path = DataFolder(tmp_path).ticker_map
     missing = load_ticker_map(path)
     assert (missing.available, missing.resolve(["AAPL"])) == (False, ({}, ["AAPL"]))
     path.write_text(SAMPLE)
@@ -65,11 +65,13 @@ def test_crawler_downloads_the_map_at_most_once_a_day(samples_dir: Path, tmp_pat
     paths = [record.path for record in app.requests]
     assert paths == [TICKERS_PATH, TICKERS_PATH]
     assert all(record.user_agent == UA for record in app.requests)
-    assert load_ticker_map(ticker_map_path(tmp_path)).resolve(["AAPL"])[0] == {"AAPL": "0000320193"}
+    assert load_ticker_map(DataFolder(tmp_path).ticker_map).resolve(["AAPL"])[0] == {
+        "AAPL": "0000320193"
+    }
 
 
 def test_a_broken_download_keeps_the_old_map(tmp_path: Path) -> None:
-    path = ticker_map_path(tmp_path)
+    path = DataFolder(tmp_path).ticker_map
     path.write_text(SAMPLE)
     os.utime(path, (time.time() - 2 * 86400, time.time() - 2 * 86400))
 
@@ -102,7 +104,7 @@ def test_crawl_passes_refresh_the_map_first(samples_dir: Path, tmp_path: Path) -
     assert paths[0] == TICKERS_PATH
     assert paths.count(TICKERS_PATH) == 1  # at most once a day
     assert len(paths) > 1  # and then the pass itself
-    assert load_ticker_map(ticker_map_path(tmp_path)).available
+    assert load_ticker_map(DataFolder(tmp_path).ticker_map).available
 
 
 def test_company_names_by_cik_come_from_the_titles(tmp_path: Path) -> None:

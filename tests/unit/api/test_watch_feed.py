@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from indexer.watchlists.feed import ATOM_NS, build_atom_feed
+from api.watch_feed import ATOM_NS, build_atom_feed
 from indexer.watchlists.models import Watchlist
 
 A = f"{{{ATOM_NS}}}"

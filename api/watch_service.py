@@ -15,13 +15,14 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
+from indexer.data_folder import DataFolder
 from indexer.settings import Settings
 from indexer.watchlists.alert_store import AlertStore
 from indexer.watchlists.indices import WatchIndices
 from indexer.watchlists.models import WatchlistConfig
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import SyncReport, sync_config_watchlists
-from indexer.watchlists.tickers import TickerMap, load_ticker_map, ticker_map_path
+from indexer.watchlists.tickers import TickerMap, load_ticker_map
 
 __all__ = ["WatchService"]
 
@@ -43,7 +44,7 @@ class WatchService:
         names = WatchIndices(index_prefix)
         self.store = WatchlistStore(es, names)
         self.alerts = AlertStore(es, names)
-        self.ticker_path = ticker_map_path(data_dir)
+        self.ticker_path = DataFolder(data_dir).ticker_map
         self.configured = configured
         self._environ = environ
         self._synced = threading.Event()
