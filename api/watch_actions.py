@@ -18,7 +18,7 @@ from api.errors import ApiError, BadRequestError, NotFoundError
 from api.watch_schemas import WatchlistInput
 from api.watch_service import WatchService
 from indexer.watchlists.errors import WatchlistConflictError, WatchlistNotFoundError
-from indexer.watchlists.models import Watchlist
+from indexer.watchlists.models import Watchlist, WebhooksConfig
 
 __all__ = [
     "ConflictError",
@@ -62,12 +62,13 @@ def describe_input_error(exc: ValidationError) -> tuple[str | None, str]:
     return field, problem
 
 
-def parse_watchlist_input(data: Any) -> WatchlistInput:
-    """The validated definition; raises ``BadRequestError`` naming the field."""
+def parse_watchlist_input(data: Any, *, webhooks: WebhooksConfig) -> WatchlistInput:
+    """The validated definition; raises ``BadRequestError`` naming the field. The webhook URL's
+    host is resolved and refused when it is a private address (``webhooks``' policy)."""
     if not isinstance(data, dict):
         raise BadRequestError("the body must be a JSON object (a watchlist definition)")
     try:
-        return WatchlistInput.model_validate(data)
+        return WatchlistInput.model_validate(data, context=webhooks.validation_context())
     except ValidationError as exc:
         field, problem = describe_input_error(exc)
         message = f"{field}: {problem}" if field else problem

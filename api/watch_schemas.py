@@ -8,7 +8,7 @@ instead of the secret, which is write-only. The response models (documented in
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -40,14 +40,19 @@ class WatchlistInput(WatchlistSpec):
 
 
 class Delivery(BaseModel):
-    """The state of a webhook delivery, updated after every attempt."""
+    """The state of a webhook delivery in the outbox, updated after every attempt.
 
-    status: Literal["pending", "retrying", "delivered", "failed"] | None = None
+    ``pending``: recorded, not attempted yet; ``retrying``: a transient failure, next attempt
+    at ``next_attempt_at``; ``delivered``; ``parked``: failed for good (last error kept;
+    ``corresp alerts retry`` queues it again)."""
+
+    status: Literal["pending", "retrying", "delivered", "parked"] | None = None
     delivery_id: str | None = Field(None, description="X-Corresp-Delivery of the POST.")
     attempts: int | None = None
     last_error: str | None = None
     response_status: int | None = Field(None, description="HTTP status of the last answer.")
     last_attempt_at: datetime | None = None
+    next_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
 
 
@@ -112,6 +117,11 @@ class WatchlistPublic(BaseModel):
     sic: list[str]
     file_numbers: list[str]
     searches: list[SavedSearchPublic]
+    since: date | None = Field(
+        description="Alerts are raised for letters released on or after this day (null: "
+        "from the day the watchlist was created)."
+    )
+    alerts_from: date | None = Field(description="The first release day that alerts.")
     webhook_url: str | None
     webhook_secret_set: bool
     created_at: datetime | None
@@ -151,6 +161,8 @@ def watchlist_view(
         "sic": list(watchlist.sic),
         "file_numbers": list(watchlist.file_numbers),
         "searches": [search.to_document() for search in watchlist.searches],
+        "since": watchlist.since,
+        "alerts_from": watchlist.alerts_from,
         "webhook_url": watchlist.webhook_url,
         "webhook_secret_set": watchlist.webhook_secret is not None,
         "created_at": watchlist.created_at,

@@ -21,7 +21,7 @@ class Case:
     """One checked behaviour: its area, what was done, whether it held, and its figures."""
 
     area: str
-    """crash, edgar, elasticsearch, storage, fuzz, api, load or security."""
+    """crash, alerts, edgar, elasticsearch, storage, fuzz, api, load or security."""
     name: str
     """What was done, in a few words ("SIGKILL during bulk indexing, 24 trials")."""
     passed: bool

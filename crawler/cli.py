@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from crawler.cycle import Crawler, CrawlReport
-from crawler.handoff import HandoffReport, ingest_pending
+from crawler.handoff import HandoffReport, ingest_pending, send_due
 from crawler.importer import run_import
 from crawler.progress import FetchProgress
 from crawler.schedule import run_schedule
@@ -124,17 +124,20 @@ def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> Hand
     if skip:
         report_.awaiting_index = crawler.state.count_awaiting_ingest()
         return HandoffReport(awaiting=report_.awaiting_index)
-    return crawler.index_stored(report_)
+    handoff = crawler.index_stored(report_)
+    send_due(crawler.settings, handoff)
+    return handoff
 
 
 def _alert_summary(handoff: HandoffReport | None) -> dict[str, int]:
     """The watchlist figures of an ingest, for the summaries."""
-    if handoff is None:
-        return {"alerts": 0, "webhooks_delivered": 0, "webhooks_failed": 0}
+    handoff = handoff or HandoffReport()
     return {
         "alerts": handoff.alerts,
+        "webhooks_queued": handoff.webhooks_queued,
         "webhooks_delivered": handoff.webhooks_delivered,
-        "webhooks_failed": handoff.webhooks_failed,
+        "webhooks_retrying": handoff.webhooks_retrying,
+        "webhooks_parked": handoff.webhooks_parked,
     }
 
 
@@ -142,11 +145,9 @@ def _alert_line(alerts: dict[str, int]) -> str | None:
     if not any(alerts.values()):
         return None
     line = f"{alerts['alerts']} new watchlist alert(s)"
-    if alerts["webhooks_delivered"] or alerts["webhooks_failed"]:
-        line += (
-            f", {alerts['webhooks_delivered']} webhook(s) delivered, "
-            f"{alerts['webhooks_failed']} failed"
-        )
+    sent = ("delivered", "retrying", "parked")
+    if any(alerts[f"webhooks_{state}"] for state in sent):
+        line += "; webhooks: " + ", ".join(f"{alerts[f'webhooks_{s}']} {s}" for s in sent)
     return line
 
 
@@ -160,6 +161,8 @@ def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, titl
             f"already stored), {report_.fetched} fetched, {report_.failed} failed, "
             f"{report_.requests} requests in {report_.elapsed_seconds:.1f} s"
         )
+        if report_.requeued:
+            out.print(f"{report_.requeued} parked filing(s) put back in the queue")
         if report_.adopted:
             out.print(f"{report_.adopted} recovered from the raw store without downloading")
         out.print(f"{report_.indexed} indexed, {report_.awaiting_index} awaiting indexing")
@@ -205,6 +208,12 @@ def _finish(report_: CrawlReport, handoff: HandoffReport, *, as_json: bool, titl
     "documents, as before 2005 (one request per filing: use for the companies you name).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Download at most N filings.")
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="First put the parked filings (see `corresp status`) back in the queue, with a "
+    "fresh attempt count; this pass downloads them again.",
+)
 @_no_index_option
 @_json_option
 @pass_cli
@@ -217,6 +226,7 @@ def crawl(
     forms: list[str] | None,
     embedded_letters: bool,
     limit: int | None,
+    retry_failed: bool,
     no_index: bool,
     as_json: bool,
 ) -> None:
@@ -235,6 +245,7 @@ def crawl(
             )
         forms = [*(forms or settings.crawler.forms), *REGISTRATION_FORMS]
     with _crawler(settings, forms) as crawler, _progress(crawler, "crawl", as_json) as bar:
+        requeued = crawler.state.retry_failed() if retry_failed else 0
         result = crawler.crawl(
             since=_to_date(since),
             until=_to_date(until),
@@ -242,6 +253,7 @@ def crawl(
             limit=limit,
             progress=bar,
         )
+        result.requeued = requeued
         handoff = _index_stored(crawler, result, skip=no_index)
     _finish(result, handoff, as_json=as_json, title="crawl")
     _exit_if_interrupted(crawler)
@@ -330,6 +342,7 @@ def status(cli_ctx: CliContext, limit: int, as_json: bool) -> None:
                 "retrying": summary.retrying,
                 "cursors": summary.cursors,
                 "parked": summary.parked,
+                "not_indexed": summary.not_indexed,
                 "problems": summary.problems,
                 "problem_count": summary.problem_count,
             }
@@ -341,7 +354,14 @@ def status(cli_ctx: CliContext, limit: int, as_json: bool) -> None:
     for name, value in summary.cursors.items():
         out.print(f"cursor {name}: {value}")
     _print_rows(
-        "parked (failed repeatedly)", summary.parked, ("accession", "attempts", "last_error")
+        "parked (failed repeatedly; `corresp crawl --retry-failed` queues them again)",
+        summary.parked,
+        ("accession", "attempts", "last_error"),
+    )
+    _print_rows(
+        "stored but not indexed (tried again by every pass and `corresp index`)",
+        summary.not_indexed,
+        ("accession", "ingest_attempts", "ingest_error"),
     )
     _print_rows(
         f"problems ({summary.problem_count} recorded)",
@@ -393,6 +413,8 @@ def import_files(
             names=load_company_names(folder.ticker_map),
         )
         handoff = None if no_index else ingest_pending(settings, state, store)
+        if handoff is not None:
+            send_due(settings, handoff)
         awaiting = state.count_awaiting_ingest()
     finally:
         state.close()

@@ -76,6 +76,8 @@ class CrawlReport:
     """Failed download attempts this pass (each filing is retried later)."""
     parked: int = 0
     """Filings that reached the attempt limit this pass."""
+    requeued: int = 0
+    """Parked filings put back in the queue before this pass (``--retry-failed``)."""
     requests: int = 0
     index_files: int = 0
     bad_lines: int = 0

@@ -53,13 +53,16 @@ from indexer.lifecycle import (
 from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
 from indexer.watchlists.alerts import AlertEngine, ensure_alert_engine
+from indexer.watchlists.outbox import Outbox, OutboxReport, open_outbox
 
 __all__ = [
     "HandoffReport",
     "alert_engine_for",
     "incoming_letters",
     "ingest_pending",
+    "outbox_for",
     "reindex",
+    "send_due",
 ]
 
 logger = logging.getLogger(__name__)
@@ -79,8 +82,12 @@ class HandoffReport:
     comments: int = 0
     alerts: int = 0
     """New watchlist alerts."""
+    webhooks_queued: int = 0
+    """Webhook deliveries recorded in the outbox by this ingest."""
     webhooks_delivered: int = 0
-    webhooks_failed: int = 0
+    """Of the outbox's due deliveries, those a pass after this ingest delivered (``send_due``)."""
+    webhooks_retrying: int = 0
+    webhooks_parked: int = 0
     error: str | None = None
     searchable: dict[str, int] | None = None
     """Letters, comments and threads searchable after this pass (None if not counted)."""
@@ -129,9 +136,36 @@ def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
         es,
         index_prefix=settings.elasticsearch.index_prefix,
         configured=settings.watchlists,
-        hooks=settings.webhooks,
         ticker_path=DataFolder(settings.storage.data_dir).ticker_map,
     )
+
+
+def outbox_for(es: Elasticsearch, settings: Settings) -> Outbox:
+    """The webhook outbox of the configured indices."""
+    return open_outbox(
+        es, index_prefix=settings.elasticsearch.index_prefix, hooks=settings.webhooks
+    )
+
+
+def send_due(settings: Settings, report: HandoffReport | None = None) -> OutboxReport:
+    """One pass of the outbox worker: an attempt for every webhook delivery that is due.
+
+    The one-shot commands run it after their hand-off, so an import or a crawl delivers its
+    own alerts; ``corresp schedule`` runs it on its own every few seconds. A cluster that
+    cannot be reached leaves the deliveries queued (logged, never raised)."""
+    es = make_es_client(settings.elasticsearch)
+    try:
+        sent = outbox_for(es, settings).deliver_due()
+    except (SearchBackendError, IndexingError) as exc:
+        logger.warning("webhook deliveries postponed: %s", exc)
+        sent = OutboxReport()
+    finally:
+        es.close()
+    if report is not None:
+        report.webhooks_delivered = sent.delivered
+        report.webhooks_retrying = sent.retrying
+        report.webhooks_parked = sent.parked
+    return sent
 
 
 def ingest_pending(
@@ -176,8 +210,7 @@ def ingest_pending(
             report.threads += result.threads
             report.comments += result.comments
             report.alerts += result.alerts
-            report.webhooks_delivered += result.webhooks_delivered
-            report.webhooks_failed += result.webhooks_failed
+            report.webhooks_queued += result.webhooks_queued
             if progress is not None:
                 progress(len(batch))
         report.searchable = count_documents(es, targets)

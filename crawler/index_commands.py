@@ -11,7 +11,7 @@ from __future__ import annotations
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from crawler.handoff import HandoffReport, ingest_pending, reindex
+from crawler.handoff import HandoffReport, ingest_pending, reindex, send_due
 from crawler.state import CrawlState
 from crawler.store import RawStore
 from indexer.cli.context import CliContext, pass_cli
@@ -51,6 +51,7 @@ def index(cli_ctx: CliContext, as_json: bool) -> None:
     state, store = _open(cli_ctx.settings)
     try:
         report = ingest_pending(cli_ctx.settings, state, store)
+        send_due(cli_ctx.settings, report)
     finally:
         state.close()
     _print(report, as_json=as_json, verb="indexed")

@@ -6,9 +6,10 @@ a single worker thread (so two passes never download the same filing), a missed 
 coalesced into one, and no job has two instances. Each job indexes what it stored; when
 Elasticsearch is down, the ``index_backlog`` job indexes the backlog again after
 ``crawler.index_retry_seconds``, doubling the wait after each failure (``IndexRetry``), so an
-outage is caught up minutes after the node returns rather than at the next crawl. On SIGTERM
-or SIGINT the running job finishes the filings in hand, the ledger is flushed and the
-process exits.
+outage is caught up minutes after the node returns rather than at the next crawl. The
+webhook outbox worker (``send_webhooks``, every ``webhooks.send_interval_seconds``) runs on
+a thread of its own, so deliveries never wait behind a crawl pass. On SIGTERM or SIGINT the
+running job finishes the filings in hand, the ledger is flushed and the process exits.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.cycle import Crawler, CrawlReport, run_scheduled_job
-from crawler.handoff import HandoffReport
+from crawler.handoff import HandoffReport, send_due
 from indexer.settings import ScheduleConfig, Settings
 
 __all__ = [
@@ -38,6 +39,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+OUTBOX_JOB_ID = "send_webhooks"
+"""The outbox worker's interval job (``crawler.handoff.send_due``)."""
 
 BACKFILL_SLICE = 5000
 """Filings one scheduled backfill run downloads before yielding to the other jobs."""
@@ -149,7 +153,11 @@ def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler
     schedule: ScheduleConfig = settings.crawler.schedule
     scheduler = BackgroundScheduler(
         timezone=schedule.timezone,
-        executors={"default": ThreadPoolExecutor(max_workers=1)},
+        # Crawl passes queue on one worker; the outbox has its own, never waiting behind them.
+        executors={
+            "default": ThreadPoolExecutor(max_workers=1),
+            OUTBOX_JOB_ID: ThreadPoolExecutor(max_workers=1),
+        },
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     retry = IndexRetry(crawler)
@@ -163,6 +171,14 @@ def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler
         IntervalTrigger(seconds=retry.tick_seconds),
         id=IndexRetry.JOB_ID,
         name=IndexRetry.JOB_ID,
+    )
+    scheduler.add_job(
+        send_due,
+        IntervalTrigger(seconds=settings.webhooks.send_interval_seconds),
+        args=[settings],
+        id=OUTBOX_JOB_ID,
+        name=OUTBOX_JOB_ID,
+        executor=OUTBOX_JOB_ID,
     )
     scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
@@ -189,7 +205,9 @@ def run_schedule(
     scheduler = build_scheduler(settings, crawler)
     scheduler.start()
     try:
-        crawl_jobs = [job for job in scheduler.get_jobs() if job.id != IndexRetry.JOB_ID]
+        crawl_jobs = [
+            job for job in scheduler.get_jobs() if job.id not in (IndexRetry.JOB_ID, OUTBOX_JOB_ID)
+        ]
         for job in crawl_jobs:
             report(f"job {job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}")
             if run_now:  # once at start-up too, queued behind each other on the one worker

@@ -19,7 +19,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -119,6 +119,8 @@ class StatusSummary:
     retrying: int
     problems: list[dict[str, str]]
     problem_count: int
+    not_indexed: list[dict[str, str]] = field(default_factory=list)
+    """Stored filings whose last indexing failed, with the reason (they are tried again)."""
 
 
 class CrawlState:
@@ -481,7 +483,18 @@ class CrawlState:
                 )
             ]
             problem_count = db.execute("SELECT COUNT(*) FROM problems").fetchone()[0]
-        return StatusSummary(counts, cursors, parked, retrying, problems, problem_count)
+            not_indexed = [
+                dict(row)
+                for row in db.execute(
+                    "SELECT accession, cik, form, ingest_attempts, ingest_error, updated_at "
+                    "FROM filings WHERE status = 'fetched' AND ingest_error IS NOT NULL "
+                    "ORDER BY updated_at DESC LIMIT ?",
+                    (limit,),
+                )
+            ]
+        return StatusSummary(
+            counts, cursors, parked, retrying, problems, problem_count, not_indexed
+        )
 
     def stored_accessions(self) -> set[str]:
         """Accessions whose raw bytes are stored (fetched or ingested)."""

@@ -58,8 +58,8 @@ class IngestReport:
     accessions: list[str] = field(default_factory=list)
     alerts: int = 0
     """New watchlist alerts found in this batch."""
-    webhooks_delivered: int = 0
-    webhooks_failed: int = 0
+    webhooks_queued: int = 0
+    """Webhook deliveries queued for the outbox (sent by its worker, not by the ingest)."""
 
 
 class Ingester:
@@ -106,8 +106,7 @@ class Ingester:
                 letters, letters_index=self.targets.letters, thread_ids=thread_ids
             )
             report.alerts = found.created
-            report.webhooks_delivered = found.deliveries
-            report.webhooks_failed = found.failed_deliveries
+            report.webhooks_queued = found.queued
         return report
 
     def _rethread(

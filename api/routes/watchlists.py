@@ -106,7 +106,8 @@ async def _payload(request: Request) -> WatchlistInput:
         raise BadRequestError("the body is not valid JSON") from None
     except RecursionError:  # e.g. 100,000 "[": the standard parser gives up on the depth
         raise BadRequestError("the body is not valid JSON (nested too deeply)") from None
-    return parse_watchlist_input(data)
+    webhooks = request.app.state.settings.webhooks
+    return await run_in_threadpool(parse_watchlist_input, data, webhooks=webhooks)  # DNS
 
 
 PayloadDep = Annotated[WatchlistInput, Depends(_payload)]

@@ -38,7 +38,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 MAX_FORM_BYTES = 64 * 1024
 ALERTS_PER_PAGE = 50
 _LIST_FIELDS = ("ciks", "tickers", "sic", "file_numbers")
-_KEPT_FIELDS = ("id", "name", *_LIST_FIELDS, "search_name", "search", "webhook_url")
+_KEPT_FIELDS = ("id", "name", *_LIST_FIELDS, "search_name", "search", "since", "webhook_url")
 _SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -62,7 +62,7 @@ def _definition(form: dict[str, str]) -> dict[str, Any]:
     if search:
         params: Any = search.lstrip("?") if "=" in search else {"q": search}
         data["searches"] = [{"name": form.get("search_name") or search[:100], "params": params}]
-    for name in ("webhook_url", "webhook_secret"):
+    for name in ("since", "webhook_url", "webhook_secret"):
         if form.get(name):
             data[name] = form[name]
     return data
@@ -130,7 +130,8 @@ def watch_create(request: Request, form: FormDep, watch: WatchDep) -> Response:
     """Create a watchlist from the form; back to the form with the reason when refused."""
     try:
         _check_key(request, form)
-        watchlist = create_watchlist(watch, parse_input(_definition(form)))
+        payload = parse_input(_definition(form), webhooks=request.app.state.settings.webhooks)
+        watchlist = create_watchlist(watch, payload)
     except ApiError as exc:
         context = _list_context(watch, values=form, error=exc.message)
         return render(request, "watch.html", context, status_code=exc.status_code)

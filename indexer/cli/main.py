@@ -15,6 +15,7 @@ from typing import Any
 import click
 from rich.markup import escape
 
+from indexer.cli.alert_commands import alerts_group
 from indexer.cli.config_commands import config_group
 from indexer.cli.context import CliContext
 from indexer.cli.es_commands import es_group
@@ -101,6 +102,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     ctx.obj = CliContext(config_path)
 
 
+cli.add_command(alerts_group)
 cli.add_command(config_group)
 cli.add_command(es_group)
 cli.add_command(run)

@@ -28,9 +28,13 @@ __all__ = [
     "build_alert_ids_page",
     "build_alert_page_body",
     "build_alert_summary_body",
+    "build_delivery_alerts_body",
+    "build_due_deliveries_body",
+    "build_parked_deliveries_body",
     "build_saved_search_body",
     "build_watchlists_body",
     "read_alert_summary",
+    "read_delivery_ids",
 ]
 
 
@@ -101,6 +105,61 @@ def read_alert_summary(response: Mapping[str, Any]) -> dict[str, Any]:
             for bucket in aggs.get("delivery", {}).get("buckets", [])
         },
         "last_delivery": latest[0]["_source"].get("delivery") if latest else None,
+    }
+
+
+def _delivery_ids_body(filters: list[dict[str, Any]], size: int) -> dict[str, Any]:
+    """Up to ``size`` delivery ids among the alerts of ``filters``, the longest waiting first
+    (read with ``read_delivery_ids``)."""
+    return {
+        "query": {"bool": {"filter": filters}},
+        "size": 0,
+        "aggs": {
+            "deliveries": {
+                "terms": {
+                    "field": "delivery.delivery_id",
+                    "size": size,
+                    "order": {"waiting_since": "asc"},
+                },
+                "aggs": {"waiting_since": {"min": {"field": "delivery.next_attempt_at"}}},
+            }
+        },
+    }
+
+
+def build_due_deliveries_body(now: datetime, *, size: int) -> dict[str, Any]:
+    """The ids of the webhook deliveries (pending or retrying) whose attempt is due by
+    ``now``."""
+    return _delivery_ids_body(
+        [
+            {"terms": {"delivery.status": ["pending", "retrying"]}},
+            {"range": {"delivery.next_attempt_at": {"lte": now.isoformat()}}},
+        ],
+        size,
+    )
+
+
+def build_parked_deliveries_body(watchlist_id: str | None, *, size: int) -> dict[str, Any]:
+    """The ids of the parked webhook deliveries (of one watchlist, or of all)."""
+    filters: list[dict[str, Any]] = [{"term": {"delivery.status": "parked"}}]
+    if watchlist_id is not None:
+        filters.append(_of_watchlist(watchlist_id))
+    return _delivery_ids_body(filters, size)
+
+
+def read_delivery_ids(response: Mapping[str, Any]) -> list[str]:
+    """The delivery ids of an answer to a ``build_*_deliveries_body``."""
+    buckets = (response.get("aggregations") or {}).get("deliveries", {}).get("buckets", [])
+    return [str(bucket["key"]) for bucket in buckets]
+
+
+def build_delivery_alerts_body(delivery_ids: list[str], *, size: int) -> dict[str, Any]:
+    """Every alert of the deliveries ``delivery_ids`` (a delivery is sent whole), by id."""
+    return {
+        "query": {"terms": {"delivery.delivery_id": delivery_ids}},
+        "sort": [{"alert_id": "asc"}],
+        "size": size,
+        "track_total_hits": False,
     }
 
 

@@ -22,7 +22,7 @@ __all__ = ["WATCH_SCHEMA_VERSION", "WatchIndices", "ensure_watch_indices", "watc
 
 logger = logging.getLogger(__name__)
 
-WATCH_SCHEMA_VERSION = 1
+WATCH_SCHEMA_VERSION = 2
 
 _KEYWORD = {"type": "keyword"}
 _DATE = {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"}
@@ -59,6 +59,7 @@ def _watchlist_mappings() -> dict[str, Any]:
             "searches": _STORED_ONLY,
             "webhook_url": _NOT_INDEXED,
             "webhook_secret": _NOT_INDEXED,
+            "since": _DATE,
             "created_at": _DATE,
             "updated_at": _DATE,
         },
@@ -90,6 +91,7 @@ def _alert_mappings() -> dict[str, Any]:
                     "last_error": _NOT_INDEXED,
                     "response_status": {"type": "integer"},
                     "last_attempt_at": _DATE,
+                    "next_attempt_at": _DATE,
                     "delivered_at": _DATE,
                 }
             },

@@ -11,6 +11,11 @@ available on every distribution).
 
 An alert is one (watchlist, letter, match): its id joins the three, so indexing the same
 letter again finds the same ids and creates nothing new.
+
+No floods: a watchlist alerts only on letters released on or after ``Watchlist.alerts_from``
+(its ``since`` day, else the day it was created), by the letter's release day (``released_on``,
+else its filing date): a backfill of twenty years of letters raises no alert for them
+(``in_window``).
 """
 
 from __future__ import annotations
@@ -24,7 +29,14 @@ from indexer.search.watchlists import build_saved_search_body
 from indexer.watchlists.models import Watchlist
 from indexer.watchlists.tickers import TickerMap
 
-__all__ = ["Match", "SearchRequest", "alert_id", "match_letters", "search_requests"]
+__all__ = [
+    "Match",
+    "SearchRequest",
+    "alert_id",
+    "in_window",
+    "match_letters",
+    "search_requests",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +50,13 @@ class Match:
     @property
     def alert_id(self) -> str:
         return alert_id(self.watchlist_id, self.accession, self.matched_by)
+
+
+def in_window(watchlist: Watchlist, letter: Letter) -> bool:
+    """Whether ``letter`` was released late enough for ``watchlist`` to alert on it."""
+    first = watchlist.alerts_from
+    released = letter.released_on or letter.filing_date
+    return first is None or released is None or released >= first
 
 
 def alert_id(watchlist_id: str, accession: str, matched_by: str) -> str:

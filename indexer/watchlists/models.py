@@ -10,15 +10,22 @@ Every value is normalized on the way in (``extra="forbid"`` everywhere, so a mis
 is an error naming it). ``WatchlistSpec`` is what a user writes (API body or ``config.yaml``);
 ``Watchlist`` adds what the store keeps (id, source, timestamps). Secrets are ``SecretStr``:
 they print as ``**********`` and only ``secret_value()`` reveals them, for signing.
+
+A ``webhook_url``'s host is checked against ``webhooks.allow_private_networks``
+(``indexer/watchlists/addresses.py``) when the validation context carries an
+``AddressPolicy`` (``WebhooksConfig.validation_context()``): the API passes it for what users
+write. Stored watchlists and ``config.yaml``'s are read without it (no DNS lookup when a
+watchlist is read); every delivery checks the address again.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     AfterValidator,
@@ -28,14 +35,17 @@ from pydantic import (
     Field,
     SecretStr,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from indexer.models import Cik, FileNumber
 from indexer.search.params import LetterFilters
+from indexer.watchlists.addresses import AddressPolicy, Resolver, resolve_host
 
 __all__ = [
+    "ADDRESS_POLICY",
     "MAX_ITEMS",
     "MIN_SECRET_CHARS",
     "SavedSearch",
@@ -51,11 +61,15 @@ __all__ = [
     "normalize_watchlist_id",
 ]
 
+EDGAR_TIME = ZoneInfo("America/New_York")
+"""EDGAR's release days are US Eastern days."""
 MAX_ITEMS = 1000
 """Most companies, SIC codes or file numbers in one watchlist."""
 MAX_SEARCHES = 50
 MIN_SECRET_CHARS = 16
 Source = Literal["api", "config"]
+ADDRESS_POLICY = "webhook_address_policy"
+"""Key of the ``AddressPolicy`` in a validation context (see ``WebhooksConfig``)."""
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TICKER = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
@@ -185,6 +199,12 @@ class WatchlistSpec(_Model):
     searches: Annotated[list[SavedSearch], Field(max_length=MAX_SEARCHES)] = Field(
         [], description="Saved searches: a new letter matching one is an alert."
     )
+    since: date | None = Field(
+        None,
+        description="Alert on letters released on or after this day. Default: the day the "
+        "watchlist was created, so a backfill of old letters raises no alerts; set an earlier "
+        "day to be alerted to history as it is indexed.",
+    )
     webhook_url: str | None = Field(
         None, description="http(s) URL that receives each ingest's new alerts as a signed POST."
     )
@@ -211,10 +231,14 @@ class WatchlistSpec(_Model):
 
     @field_validator("webhook_url")
     @classmethod
-    def _url(cls, value: str | None) -> str | None:
+    def _url(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None or not value.strip():
             return None
-        return check_webhook_url(value)
+        url = check_webhook_url(value)
+        context = info.context if isinstance(info.context, dict) else {}
+        if isinstance(policy := context.get(ADDRESS_POLICY), AddressPolicy):
+            policy.check_new_url(url)
+        return url
 
     @field_validator("webhook_secret")
     @classmethod
@@ -240,6 +264,19 @@ class Watchlist(WatchlistSpec):
             raise ValueError("webhook_secret needs a webhook_url")
         return self
 
+    @property
+    def alerts_from(self) -> date | None:
+        """The first release day it alerts on: ``since``, else the (US Eastern) day it was
+        created; ``None`` (everything) only for a watchlist not stored yet."""
+        if self.since is not None:
+            return self.since
+        if self.created_at is None:
+            return None
+        created = self.created_at
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        return created.astimezone(EDGAR_TIME).date()
+
     def definition(self) -> dict[str, Any]:
         """What the user defined, JSON-ready, secret included (for the store only)."""
         return {
@@ -249,6 +286,7 @@ class Watchlist(WatchlistSpec):
             "sic": list(self.sic),
             "file_numbers": list(self.file_numbers),
             "searches": [search.to_document() for search in self.searches],
+            "since": self.since.isoformat() if self.since else None,
             "webhook_url": self.webhook_url,
             "webhook_secret": self.webhook_secret.get_secret_value()
             if self.webhook_secret
@@ -319,3 +357,20 @@ class WebhooksConfig(_Model):
     backoff_seconds: Annotated[float, Field(ge=0, le=60)] = Field(
         1, description="Wait after the first failed attempt; doubles after each further one."
     )
+    send_interval_seconds: Annotated[int, Field(ge=1, le=300)] = Field(
+        5,
+        description="How often the outbox worker of `corresp schedule` sends the deliveries "
+        "that are due (alerts are recorded by the ingest, never sent by it).",
+    )
+    allow_private_networks: bool = Field(
+        False,
+        description="Allow webhook hosts that are or resolve to loopback, private, shared "
+        "(CGNAT), link-local, multicast, reserved or unspecified addresses (refused by "
+        "default, when a watchlist is written through the API and at every delivery).",
+    )
+
+    def validation_context(self, *, resolve: Resolver = resolve_host) -> dict[str, Any]:
+        """The context under which watchlist models check webhook hosts by this setting:
+        ``WatchlistInput.model_validate(data, context=hooks.validation_context())``."""
+        policy = AddressPolicy(self.allow_private_networks, resolve=resolve)
+        return {ADDRESS_POLICY: policy}

@@ -95,8 +95,9 @@ def test_a_filing_whose_stored_bytes_cannot_be_read_waits_with_its_reason(
     assert not es.exists(index=f"{es_prefix}letters", id=damaged.accession)
 
     status_ = CliRunner().invoke(cli, ["status", "--json"], env=env)
-    problems = json.loads(status_.stdout)["problems"]
-    assert any(p["accession"] == damaged.accession for p in problems)
+    shown = json.loads(status_.stdout)
+    assert any(p["accession"] == damaged.accession for p in shown["problems"])
+    assert [row["accession"] for row in shown["not_indexed"]] == [damaged.accession]
 
 
 def test_the_reindex_summary_counts_every_batch(

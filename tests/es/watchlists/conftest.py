@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.server
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,11 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from crawler.handoff import alert_engine_for
+from crawler.handoff import alert_engine_for, send_due
 from indexer.ingest import Ingester, IngestReport
 from indexer.lifecycle import ensure_schema, index_names
 from indexer.settings import Settings
+from indexer.watchlists.outbox import OutboxReport
 from tests.es.api.conftest import sample_letters
 
 KEY = "test-api-key-0123456789"
@@ -57,7 +59,30 @@ class WatchEnv:
             sample_letters(self.samples_dir, ciks)
         )
 
+    def send(self, *, passes: int = 40) -> OutboxReport:
+        """Run the outbox worker's passes until no delivery waits (retries come due after
+        the short test backoff); their figures added up."""
+        total = OutboxReport()
+        for _ in range(passes):
+            sent = send_due(self.settings)
+            total.delivered += sent.delivered
+            total.retrying += sent.retrying
+            total.parked += sent.parked
+            if not self.waiting():
+                return total
+            time.sleep(0.05)
+        raise AssertionError("deliveries still waiting after the outbox passes")
+
+    def waiting(self) -> int:
+        """Alerts whose delivery is pending or retrying."""
+        self.es.indices.refresh(index=f"{self.prefix}alerts")
+        query = {"terms": {"delivery.status": ["pending", "retrying"]}}
+        return int(self.es.count(index=f"{self.prefix}alerts", query=query)["count"])
+
     def create(self, **definition: Any) -> dict[str, Any]:
+        """A watchlist through the API; it alerts on the samples' old letters (``since``)
+        unless the definition says otherwise."""
+        definition.setdefault("since", "2000-01-01")
         response = self.client.post("/watchlists", json=definition, headers=WRITE)
         assert response.status_code == 201, response.json()
         return response.json()
@@ -73,7 +98,8 @@ def watch_settings(url: str, prefix: str, data_dir: Path, **overrides: Any) -> S
         "elasticsearch": {"url": url, "index_prefix": prefix},
         "storage": {"data_dir": str(data_dir)},
         "api": {"keys": [KEY]},
-        "webhooks": {"backoff_seconds": 0.05, "timeout_seconds": 3},
+        # The receiver listens on loopback, which webhooks may reach only when allowed.
+        "webhooks": {"backoff_seconds": 0.05, "timeout_seconds": 3, "allow_private_networks": True},
     }
     for section, value in overrides.items():
         if isinstance(value, dict) and isinstance(values.get(section), dict):

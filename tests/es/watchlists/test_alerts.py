@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +22,10 @@ LVS_UPLOADS_CITING_MACAO = {
     "0000000000-22-007711",
     "0000000000-22-009869",
 }
+
+
+def today_eastern() -> date:
+    return datetime.now(ZoneInfo("America/New_York")).date()
 
 
 def _all_alerts(env: WatchEnv, watchlist_id: str) -> list[dict]:
@@ -162,3 +167,28 @@ def test_the_watch_pages_list_and_show_the_alerts(watch_env: MakeEnv) -> None:
     assert page.text.count('href="/letter/') == 9
     assert 'href="/watchlists/lvs/feed.atom"' in page.text
     assert env.client.get("/watch/nope").status_code == 404
+
+
+def test_old_letters_raise_no_alert_unless_the_watchlist_asks_for_history(
+    watch_env: MakeEnv,
+) -> None:
+    """A backfill indexes years of letters: a watchlist made today alerts on none of them;
+    one whose ``since`` reaches back alerts on the letters released from that day."""
+    env = watch_env()
+    today = env.create(id="today", name="LVS from today", ciks=[LVS], since=None)
+    assert today["since"] is None and today["alerts_from"] == str(today_eastern())
+    env.create(id="from-2022", name="LVS from 2022", ciks=[LVS], since="2022-07-01")
+    env.create(id="all", name="LVS, all of it", ciks=[LVS], since="2000-01-01")
+
+    report = env.ingest(LVS)
+
+    assert report.letters == 9
+    assert env.alerts("today")["total"] == 0
+    everything = _all_alerts(env, "all")
+    assert len(everything) == 9
+    recent = _all_alerts(env, "from-2022")
+    assert 0 < len(recent) < 9
+    assert all((a["released_on"] or a["letter_date"]) >= "2022-07-01" for a in recent)
+    assert report.alerts == len(everything) + len(recent)
+    shown = env.client.get("/watchlists/from-2022").json()
+    assert (shown["since"], shown["alerts_from"]) == ("2022-07-01", "2022-07-01")

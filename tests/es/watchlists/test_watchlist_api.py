@@ -233,3 +233,29 @@ def test_the_html_form_creates_and_deletes_with_the_key(watch_env: MakeEnv) -> N
     gone = client.post("/watch/form/delete", data={"api_key": KEY}, follow_redirects=False)
     assert (gone.status_code, gone.headers["location"]) == (303, "/watch")
     assert_error(client.get("/watchlists/form"), 404)
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://10.0.0.5/hook", "private"),
+        ("http://169.254.169.254/latest/meta-data", "link-local"),
+        ("http://127.0.0.1:8080/hook", "loopback"),
+        ("http://[::ffff:127.0.0.1]/hook", "loopback"),
+        ("http://2130706433/hook", "loopback"),
+        ("http://localhost/hook", "localhost"),
+    ],
+)
+def test_a_webhook_to_a_private_network_is_refused_naming_webhook_url(
+    watch_env: MakeEnv, url: str, why: str
+) -> None:
+    env = watch_env(webhooks={"allow_private_networks": False})
+    definition = {"id": "ssrf", "name": "SSRF", "webhook_url": url, "webhook_secret": SECRET}
+    response = env.client.post("/watchlists", json=definition, headers=WRITE)
+    assert_error(response, 400, "webhook_url")
+    assert why in response.json()["error"]
+    assert "webhooks.allow_private_networks" in response.json()["error"]
+    assert env.client.get("/watchlists/ssrf").status_code == 404
+
+    allowed = watch_env(webhooks={"allow_private_networks": True})
+    assert allowed.client.post("/watchlists", json=definition, headers=WRITE).status_code == 201

@@ -1,4 +1,9 @@
-"""Webhooks to a real receiver on loopback: one signed POST per batch, retries, records."""
+"""Webhooks to a real receiver on loopback: recorded by the ingest, sent by the outbox.
+
+An ingest only queues one delivery per watchlist and batch; the outbox worker's passes
+(``WatchEnv.send``) make the POSTs, retry transient failures with backoff, and park a
+delivery that keeps failing until ``corresp alerts retry``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import logging
 from collections.abc import Callable
 
 import pytest
+from click.testing import CliRunner
 
+from indexer.cli.main import cli
 from indexer.watchlists.webhooks import verify_signature
 from tests.es.watchlists.conftest import KEY, LVS, SECRET, WRITE, Receiver, WatchEnv
 
@@ -30,7 +37,9 @@ def test_one_signed_post_per_ingest_batch(watch_env: MakeEnv, receiver: Receiver
     env = watch_env()
     _hooked(env, receiver)
     report = env.ingest(LVS)
-    assert (report.alerts, report.webhooks_delivered, report.webhooks_failed) == (9, 1, 0)
+    assert (report.alerts, report.webhooks_queued) == (9, 1)
+    assert receiver.posts == []  # the ingest records; it never sends
+    assert env.send().delivered == 1
     assert len(receiver.posts) == 1
     post = receiver.posts[0]
     headers = post["headers"]
@@ -55,7 +64,8 @@ def test_one_signed_post_per_ingest_batch(watch_env: MakeEnv, receiver: Receiver
     assert summary["last_delivery"]["delivered_at"]
 
     again = env.ingest(LVS)  # the same letters: no new alert, no POST
-    assert (again.alerts, again.webhooks_delivered) == (0, 0)
+    assert (again.alerts, again.webhooks_queued) == (0, 0)
+    assert env.send().delivered == 0
     assert len(receiver.posts) == 1
 
 
@@ -65,6 +75,7 @@ def test_each_watchlist_gets_its_own_post(watch_env: MakeEnv, receiver: Receiver
     _hooked(env, receiver, "second")
     env.create(id="quiet", name="No webhook", ciks=[LVS])
     env.ingest(LVS)
+    assert env.send().delivered == 2
     ids = sorted(json.loads(post["body"])["watchlist"]["id"] for post in receiver.posts)
     assert ids == ["first", "second"]
 
@@ -75,8 +86,9 @@ def test_a_failing_receiver_is_retried_and_the_final_delivery_recorded(
     receiver.statuses = [500, 500, 200]
     env = watch_env()
     _hooked(env, receiver)
-    report = env.ingest(LVS)
-    assert report.webhooks_delivered == 1
+    env.ingest(LVS)
+    sent = env.send()
+    assert (sent.delivered, sent.retrying, sent.parked) == (1, 2, 0)
     assert len(receiver.posts) == 3
     bodies = {post["body"] for post in receiver.posts}
     deliveries = {post["headers"]["X-Corresp-Delivery"] for post in receiver.posts}
@@ -87,19 +99,39 @@ def test_a_failing_receiver_is_retried_and_the_final_delivery_recorded(
     assert delivery["last_error"] is None
 
 
-def test_a_receiver_that_keeps_failing_is_recorded_as_failed(
+def test_a_receiver_that_keeps_failing_is_parked_then_retried_by_command(
     watch_env: MakeEnv, receiver: Receiver
 ) -> None:
-    receiver.statuses = [503, 503, 503]
+    receiver.statuses = [503, 503]
     env = watch_env(webhooks={"max_attempts": 2})
     _hooked(env, receiver)
     report = env.ingest(LVS)
-    assert (report.alerts, report.webhooks_failed) == (9, 1)
+    assert (report.alerts, report.webhooks_queued) == (9, 1)
+    assert env.send().parked == 1
     assert len(receiver.posts) == 2
     summary = env.client.get("/watchlists/lvs").json()["alerts"]
-    assert summary["deliveries"] == {"failed": 9}
+    assert summary["deliveries"] == {"parked": 9}
     last = summary["last_delivery"]
-    assert (last["status"], last["attempts"], last["last_error"]) == ("failed", 2, "HTTP 503")
+    assert (last["status"], last["attempts"], last["last_error"]) == ("parked", 2, "HTTP 503")
+    assert "parked" in env.client.get("/watch/lvs").text
+
+    environment = {
+        "CORRESP__ELASTICSEARCH__URL": env.settings.elasticsearch.effective_url(),
+        "CORRESP__ELASTICSEARCH__INDEX_PREFIX": env.prefix,
+        "CORRESP__WEBHOOKS__ALLOW_PRIVATE_NETWORKS": "true",
+    }
+    retried = CliRunner().invoke(cli, ["alerts", "retry", "--json"], env=environment)
+    assert retried.exit_code == 0, retried.output
+    assert json.loads(retried.stdout) | {"retrying": 0} == {
+        "delivered": 1,
+        "retrying": 0,
+        "parked": 0,
+        "requeued": 1,
+    }
+    assert len(receiver.posts) == 3  # the receiver is back: delivered, with the same id
+    assert len({post["headers"]["X-Corresp-Delivery"] for post in receiver.posts}) == 1
+    summary = env.client.get("/watchlists/lvs").json()["alerts"]
+    assert summary["deliveries"] == {"delivered": 9}
 
 
 def test_an_unreachable_receiver_is_a_recorded_failure_not_a_failed_ingest(
@@ -114,9 +146,10 @@ def test_an_unreachable_receiver_is_a_recorded_failure_not_a_failed_ingest(
         webhook_secret=SECRET,
     )
     report = env.ingest(LVS)
-    assert (report.letters, report.alerts, report.webhooks_failed) == (9, 9, 1)
+    assert (report.letters, report.alerts, report.webhooks_queued) == (9, 9, 1)
+    assert env.send().parked == 1
     delivery = env.alerts("lvs")["alerts"][0]["delivery"]
-    assert delivery["status"] == "failed"
+    assert delivery["status"] == "parked"
     assert delivery["last_error"].startswith("no answer")
 
 
@@ -128,6 +161,7 @@ def test_secrets_never_appear_in_responses_or_logs(
         env = watch_env()
         _hooked(env, receiver)
         env.ingest(LVS)
+        env.send()
         client = env.client
         responses = [
             client.get("/watchlists"),

@@ -106,3 +106,17 @@ def test_server_errors_that_persist_are_recorded_and_parked(
         parked = json.loads(status.stdout)["parked"]
         assert [row["accession"] for row in parked] == [filing.accession]
         assert "500" in parked[0]["last_error"]
+        text = CliRunner().invoke(cli, ["status"], env=env).stdout
+        assert "corresp crawl --retry-failed" in text
+
+        edgar.reset()  # EDGAR answers again: the parked filing is queued and fetched
+        again = CliRunner().invoke(
+            cli,
+            ["crawl", "--retry-failed", "--since", "2023-01-09", "--until", "2023-01-09"],
+            env=env,
+        )
+        assert "1 parked filing(s) put back in the queue" in again.stdout
+        assert "1 fetched" in again.stdout
+        after = json.loads(CliRunner().invoke(cli, ["status", "--json"], env=env).stdout)
+        assert after["parked"] == []
+        assert after["filings"]["fetched"] == 1

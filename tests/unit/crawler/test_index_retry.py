@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crawler.cycle import Crawler
 from crawler.handoff import HandoffReport
-from crawler.schedule import IndexRetry, build_scheduler
+from crawler.schedule import OUTBOX_JOB_ID, IndexRetry, build_scheduler
 from indexer.settings import Settings
 
 FAILED = HandoffReport(awaiting=5, error="Elasticsearch unreachable")
@@ -52,4 +52,8 @@ def test_a_due_retry_runs_from_the_interval_job(tmp_path: Path) -> None:
         retry.tick()  # it ran: the ledger is empty, so nothing waits any more
         assert (retry.failures, retry.next_attempt) == (0, None)
         scheduler = build_scheduler(settings, crawler)
-        assert IndexRetry.JOB_ID in {job.id for job in scheduler.get_jobs()}
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert IndexRetry.JOB_ID in jobs
+        # The outbox worker never queues behind a crawl pass: its own executor and interval.
+        assert jobs[OUTBOX_JOB_ID].executor == OUTBOX_JOB_ID != jobs[IndexRetry.JOB_ID].executor
+        assert jobs[OUTBOX_JOB_ID].trigger.interval.total_seconds() == 5

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import Any
 
 from indexer.documents import letter_from_document
 from indexer.normalize.letter import Letter
-from indexer.watchlists.matching import Match, alert_id, match_letters, search_requests
+from indexer.watchlists.matching import (
+    Match,
+    alert_id,
+    in_window,
+    match_letters,
+    search_requests,
+)
 from indexer.watchlists.models import Watchlist
 from indexer.watchlists.tickers import TickerMap
 
@@ -81,3 +88,24 @@ def test_saved_searches_are_limited_to_the_new_letters() -> None:
 def test_alert_ids_are_stable() -> None:
     made = alert_id("w", "0000000000-22-005802", "search:x y")
     assert made == "w:0000000000-22-005802:search:x y"
+
+
+def test_a_watchlist_alerts_from_its_since_day_else_its_eastern_creation_day() -> None:
+    created = datetime(2024, 3, 1, 3, 0, tzinfo=UTC)  # still Feb 29 in New York
+    assert _watchlist(created_at=created).alerts_from == date(2024, 2, 29)
+    assert _watchlist(created_at=created, since="2010-01-01").alerts_from == date(2010, 1, 1)
+    assert _watchlist().alerts_from is None  # not stored yet: no window
+
+
+def test_letters_released_before_the_window_raise_nothing() -> None:
+    watchlist = _watchlist(ciks=[LVS], created_at=datetime(2024, 3, 1, 15, tzinfo=UTC))
+    old = _letter("0000000000-22-000003", released_on="2022-06-01", filing_date="2022-05-26")
+    new = _letter("0000000000-24-000004", released_on="2024-03-01", filing_date="2024-01-05")
+    undated_old = _letter("0000000000-22-000005", filing_date="2022-05-26")
+    assert [in_window(watchlist, letter) for letter in (old, new, undated_old)] == [
+        False,
+        True,  # written in January, released on the creation day: new to the user
+        False,  # no release day: its filing date decides
+    ]
+    history = watchlist.model_copy(update={"since": date(2022, 1, 1)})
+    assert all(in_window(history, letter) for letter in (old, new, undated_old))

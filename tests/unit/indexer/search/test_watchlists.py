@@ -10,9 +10,13 @@ from indexer.search.watchlists import (
     build_alert_ids_page,
     build_alert_page_body,
     build_alert_summary_body,
+    build_delivery_alerts_body,
+    build_due_deliveries_body,
+    build_parked_deliveries_body,
     build_saved_search_body,
     build_watchlists_body,
     read_alert_summary,
+    read_delivery_ids,
 )
 from indexer.watchlists.alert_store import ALERT_ORDER
 
@@ -81,3 +85,36 @@ def test_a_saved_search_is_limited_to_the_new_letters() -> None:
         "must": [{"match_all": {}}],
         "filter": [{"terms": {"accession": accessions}}],
     }
+
+
+def test_due_deliveries_are_pending_or_retrying_and_due_longest_waiting_first() -> None:
+    now = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    body = build_due_deliveries_body(now, size=50)
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"delivery.status": ["pending", "retrying"]}},
+        {"range": {"delivery.next_attempt_at": {"lte": "2026-12-07T09:30:00+00:00"}}},
+    ]
+    terms = body["aggs"]["deliveries"]["terms"]
+    assert terms == {
+        "field": "delivery.delivery_id",
+        "size": 50,
+        "order": {"waiting_since": "asc"},
+    }
+    assert body["size"] == 0
+
+
+def test_parked_deliveries_of_one_watchlist_or_all() -> None:
+    every = build_parked_deliveries_body(None, size=5)["query"]["bool"]["filter"]
+    assert every == [{"term": {"delivery.status": "parked"}}]
+    one = build_parked_deliveries_body("casinos", size=5)["query"]["bool"]["filter"]
+    assert one == [{"term": {"delivery.status": "parked"}}, OF_WATCHLIST]
+
+
+def test_a_delivery_is_read_whole_by_its_ids() -> None:
+    answer = {"aggregations": {"deliveries": {"buckets": [{"key": "d1"}, {"key": "d2"}]}}}
+    ids = read_delivery_ids(answer)
+    assert ids == ["d1", "d2"]
+    assert read_delivery_ids({}) == []
+    body = build_delivery_alerts_body(ids, size=10_000)
+    assert body["query"] == {"terms": {"delivery.delivery_id": ["d1", "d2"]}}
+    assert (body["size"], body["sort"]) == (10_000, [{"alert_id": "asc"}])
