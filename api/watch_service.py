@@ -14,12 +14,14 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from elasticsearch import Elasticsearch
+from pydantic import SecretStr
 
 from indexer.data_folder import DataFolder
 from indexer.settings import Settings
 from indexer.watchlists.alert_store import AlertStore
 from indexer.watchlists.indices import WatchIndices
 from indexer.watchlists.models import WatchlistConfig
+from indexer.watchlists.secrets import secret_box
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import SyncReport, sync_config_watchlists
 from indexer.watchlists.tickers import TickerMap, load_ticker_map
@@ -39,10 +41,12 @@ class WatchService:
         index_prefix: str,
         data_dir: Path,
         configured: list[WatchlistConfig],
+        secret_key: SecretStr | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> None:
         names = WatchIndices(index_prefix)
-        self.store = WatchlistStore(es, names)
+        box = secret_box(secret_key, DataFolder(data_dir), create=True)
+        self.store = WatchlistStore(es, names, box=box)
         self.alerts = AlertStore(es, names)
         self.ticker_path = DataFolder(data_dir).ticker_map
         self.configured = configured
@@ -57,6 +61,7 @@ class WatchService:
             index_prefix=settings.elasticsearch.index_prefix,
             data_dir=settings.storage.data_dir,
             configured=list(settings.watchlists),
+            secret_key=settings.api.secret_key,
         )
 
     def ready(self) -> SyncReport | None:

@@ -125,7 +125,8 @@ def _index_stored(crawler: Crawler, report_: CrawlReport, *, skip: bool) -> Hand
         report_.awaiting_index = crawler.state.count_awaiting_ingest()
         return HandoffReport(awaiting=report_.awaiting_index)
     handoff = crawler.index_stored(report_)
-    send_due(crawler.settings, handoff)
+    if handoff.error is None:  # Elasticsearch answered: send what is due
+        send_due(crawler.settings, handoff)
     return handoff
 
 
@@ -413,7 +414,7 @@ def import_files(
             names=load_company_names(folder.ticker_map),
         )
         handoff = None if no_index else ingest_pending(settings, state, store)
-        if handoff is not None:
+        if handoff is not None and handoff.error is None:
             send_due(settings, handoff)
         awaiting = state.count_awaiting_ingest()
     finally:

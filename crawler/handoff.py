@@ -38,6 +38,7 @@ from crawler.extract.ocr import OcrOptions
 from crawler.parsed import ParsedSubmissions
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
+from indexer.cli.alert_commands import outbox_for
 from indexer.data_folder import DataFolder
 from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import make_es_client
@@ -53,14 +54,14 @@ from indexer.lifecycle import (
 from indexer.normalize.topics import taxonomy_for
 from indexer.settings import Settings
 from indexer.watchlists.alerts import AlertEngine, ensure_alert_engine
-from indexer.watchlists.outbox import Outbox, OutboxReport, open_outbox
+from indexer.watchlists.outbox import OutboxReport
+from indexer.watchlists.secrets import secret_box
 
 __all__ = [
     "HandoffReport",
     "alert_engine_for",
     "incoming_letters",
     "ingest_pending",
-    "outbox_for",
     "reindex",
     "send_due",
 ]
@@ -132,18 +133,13 @@ def incoming_letters(
 
 def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
     """The watchlists' alert engine for an ingest, from the sections of ``settings`` it needs."""
+    folder = DataFolder(settings.storage.data_dir)
     return ensure_alert_engine(
         es,
         index_prefix=settings.elasticsearch.index_prefix,
         configured=settings.watchlists,
-        ticker_path=DataFolder(settings.storage.data_dir).ticker_map,
-    )
-
-
-def outbox_for(es: Elasticsearch, settings: Settings) -> Outbox:
-    """The webhook outbox of the configured indices."""
-    return open_outbox(
-        es, index_prefix=settings.elasticsearch.index_prefix, hooks=settings.webhooks
+        ticker_path=folder.ticker_map,
+        box=secret_box(settings.api.secret_key, folder, create=True),
     )
 
 

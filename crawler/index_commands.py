@@ -51,7 +51,8 @@ def index(cli_ctx: CliContext, as_json: bool) -> None:
     state, store = _open(cli_ctx.settings)
     try:
         report = ingest_pending(cli_ctx.settings, state, store)
-        send_due(cli_ctx.settings, report)
+        if report.error is None:
+            send_due(cli_ctx.settings, report)
     finally:
         state.close()
     _print(report, as_json=as_json, verb="indexed")

@@ -7,6 +7,7 @@
       raw/                   original EDGAR bytes        crawler/store.py
       companies/             submissions JSON by company crawler/company_filings.py
       company_tickers.json   SEC's ticker map            crawler/ticker_map.py (read by watchlists)
+      secret.key             key of webhook secrets      indexer/watchlists/secrets.py (mode 0600)
       elasticsearch/         the managed node's files    indexer/node/paths.py
 
 Every path under the data folder is named here and nowhere else. The ledger belongs to the
@@ -47,6 +48,10 @@ class DataFolder:
     @property
     def ticker_map(self) -> Path:
         return self.root / "company_tickers.json"
+
+    @property
+    def secret_key(self) -> Path:
+        return self.root / "secret.key"
 
     @property
     def elasticsearch(self) -> Path:

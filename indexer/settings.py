@@ -438,6 +438,12 @@ class ApiConfig(_Section):
         False,
         description="Require a key for every route, JSON and HTML, except /health.",
     )
+    secret_key: SecretStr | None = Field(
+        None,
+        description="Fernet key(s) encrypting webhook secrets at rest, comma-separated, the "
+        "first encrypting (rotation). Prefer CORRESP__API__SECRET_KEY. Unset = "
+        "storage.data_dir/secret.key, created on first use with mode 0600.",
+    )
 
     @field_validator("keys")
     @classmethod

@@ -36,6 +36,7 @@ from indexer.watchlists.indices import WatchIndices
 from indexer.watchlists.matching import Match, in_window, match_letters, search_requests
 from indexer.watchlists.models import Watchlist, WatchlistConfig
 from indexer.watchlists.outbox import pending_delivery
+from indexer.watchlists.secrets import SecretBox
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import sync_config_watchlists
 from indexer.watchlists.tickers import TickerMap, load_ticker_map
@@ -104,9 +105,10 @@ class AlertEngine:
         *,
         ticker_path: Path | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        box: SecretBox | None = None,
     ) -> None:
         self.es = es
-        self.watchlists = WatchlistStore(es, names, clock=clock)
+        self.watchlists = WatchlistStore(es, names, clock=clock, box=box)
         self.alerts = AlertStore(es, names)
         self.ticker_path = ticker_path
         self.clock = clock
@@ -189,11 +191,12 @@ def ensure_alert_engine(
     index_prefix: str,
     configured: Sequence[WatchlistConfig],
     ticker_path: Path,
+    box: SecretBox | None,
 ) -> AlertEngine:
     """Indices ready, ``config.yaml``'s watchlists (``configured``) synced: the engine for an
     ingest into the indices of ``index_prefix``."""
     names = WatchIndices(index_prefix)
-    store = WatchlistStore(es, names)
+    store = WatchlistStore(es, names, box=box)
     store.ensure()
     sync_config_watchlists(store, configured)
-    return AlertEngine(es, names, ticker_path=ticker_path)
+    return AlertEngine(es, names, ticker_path=ticker_path, box=box)

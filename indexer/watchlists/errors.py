@@ -7,6 +7,8 @@
         WatchlistNotFoundError(id)        no watchlist with that id
         WatchlistConflictError(id, why)   the id is taken, or the watchlist is read-only
                                           (defined in config.yaml)
+      SecretKeyError(message)             the key encrypting webhook secrets is missing,
+                                          malformed or does not open a stored secret
 
 The API answers them as 404 and 409; Elasticsearch problems stay ``SearchBackendError``.
 """
@@ -15,7 +17,12 @@ from __future__ import annotations
 
 from indexer.errors import IndexerError
 
-__all__ = ["WatchlistConflictError", "WatchlistError", "WatchlistNotFoundError"]
+__all__ = [
+    "SecretKeyError",
+    "WatchlistConflictError",
+    "WatchlistError",
+    "WatchlistNotFoundError",
+]
 
 
 class WatchlistError(IndexerError):
@@ -35,3 +42,7 @@ class WatchlistNotFoundError(WatchlistError):
 
 class WatchlistConflictError(WatchlistError):
     """The id is already taken, or the watchlist cannot be changed this way."""
+
+
+class SecretKeyError(IndexerError):
+    """The key of ``secrets.py`` is missing, malformed, or does not open a stored secret."""

@@ -44,6 +44,7 @@ from indexer.watchlists.alert_store import AlertStore
 from indexer.watchlists.errors import WatchlistNotFoundError
 from indexer.watchlists.indices import WatchIndices
 from indexer.watchlists.models import Watchlist, WebhooksConfig
+from indexer.watchlists.secrets import SecretBox
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.webhooks import Attempt, DeliveryPolicy, attempt_delivery
 
@@ -131,9 +132,13 @@ class OutboxReport:
     """Parked deliveries put back in the queue (``retry_parked``)."""
 
 
-def open_outbox(es: Elasticsearch, *, index_prefix: str, hooks: WebhooksConfig) -> Outbox:
-    """The outbox of the watchlist indices of ``index_prefix``, delivering by ``hooks``."""
-    return Outbox(es, WatchIndices(index_prefix), policy=DeliveryPolicy.from_config(hooks))
+def open_outbox(
+    es: Elasticsearch, *, index_prefix: str, hooks: WebhooksConfig, box: SecretBox | None
+) -> Outbox:
+    """The outbox of the watchlist indices of ``index_prefix``, delivering by ``hooks``, the
+    webhook secrets opened with ``box`` (without it, every delivery is parked unsent)."""
+    policy = DeliveryPolicy.from_config(hooks)
+    return Outbox(es, WatchIndices(index_prefix), policy=policy, box=box)
 
 
 class Outbox:
@@ -147,13 +152,14 @@ class Outbox:
         policy: DeliveryPolicy,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         attempt: Attempter = attempt_delivery,
+        box: SecretBox | None = None,
     ) -> None:
         self.es = es
         self.names = names
         self.policy = policy
         self.clock = clock
         self.alerts = AlertStore(es, names)
-        self.watchlists = WatchlistStore(es, names)
+        self.watchlists = WatchlistStore(es, names, box=box)
         self._attempt = attempt
 
     def deliver_due(self) -> OutboxReport:
@@ -212,7 +218,10 @@ class Outbox:
             return self._parked(delivery_id, number - 1, "the watchlist has no webhook any more")
         if watchlist.webhook_secret is None:
             return self._parked(
-                delivery_id, number - 1, "no webhook secret is available: never sent unsigned"
+                delivery_id,
+                number - 1,
+                "refused: the webhook secret cannot be read (the key of api.secret_key or "
+                "storage.data_dir/secret.key is missing or wrong); never sent unsigned",
             )
         attempt = self._attempt(
             watchlist.webhook_url,

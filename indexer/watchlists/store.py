@@ -20,10 +20,15 @@ from indexer.bulk import delete_action, write_actions
 from indexer.errors import IndexingError
 from indexer.es_client import backend_errors
 from indexer.search.watchlists import build_alert_ids_page, build_watchlists_body
-from indexer.watchlists.errors import WatchlistConflictError, WatchlistNotFoundError
+from indexer.watchlists.errors import (
+    SecretKeyError,
+    WatchlistConflictError,
+    WatchlistNotFoundError,
+)
 from indexer.watchlists.indices import WatchIndices, ensure_watch_indices
 from indexer.watchlists.models import Watchlist
 from indexer.watchlists.redaction import ensure_secret_redaction
+from indexer.watchlists.secrets import SecretBox
 
 __all__ = ["MAX_WATCHLISTS", "WatchlistStore"]
 
@@ -42,11 +47,19 @@ class WatchlistStore:
     """Reads and writes watchlists; ``clock`` gives the ``created_at``/``updated_at`` times."""
 
     def __init__(
-        self, es: Elasticsearch, names: WatchIndices, *, clock: Callable[[], datetime] = utc_now
+        self,
+        es: Elasticsearch,
+        names: WatchIndices,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        box: SecretBox | None = None,
     ) -> None:
         self.es = es
         self.names = names
         self.clock = clock
+        self.box = box
+        """Seals webhook secrets before they are written and opens them when read; without
+        it secrets are never written, and stored ones read as absent."""
         ensure_secret_redaction()  # stored secrets stay out of the client's DEBUG traces
 
     def ensure(self) -> None:
@@ -58,14 +71,14 @@ class WatchlistStore:
             response = self.es.search(
                 index=self.names.watchlists, **build_watchlists_body(MAX_WATCHLISTS)
             )
-        return [Watchlist.from_document(hit["_source"]) for hit in response["hits"]["hits"]]
+        return [self._watchlist(hit["_source"]) for hit in response["hits"]["hits"]]
 
     def find(self, watchlist_id: str) -> Watchlist | None:
         with backend_errors(f"reading watchlist {watchlist_id}"):
             response = self.es.options(ignore_status=404).get(
                 index=self.names.watchlists, id=watchlist_id
             )
-        return Watchlist.from_document(response["_source"]) if response.get("found") else None
+        return self._watchlist(response["_source"]) if response.get("found") else None
 
     def get(self, watchlist_id: str) -> Watchlist:
         """The watchlist; raises ``WatchlistNotFoundError``."""
@@ -82,7 +95,7 @@ class WatchlistStore:
             response = self.es.options(ignore_status=409).index(
                 index=self.names.watchlists,
                 id=watchlist.id,
-                document=stored.to_document(),
+                document=self._document(stored),
                 op_type="create",
                 refresh="wait_for",
             )
@@ -110,9 +123,40 @@ class WatchlistStore:
             self.es.index(
                 index=self.names.watchlists,
                 id=watchlist.id,
-                document=watchlist.to_document(),
+                document=self._document(watchlist),
                 refresh="wait_for",
             )
+
+    def rekey(self) -> int:
+        """Write every watchlist with a secret back, sealed with the first key; how many."""
+        written = 0
+        for watchlist in self.all():
+            if watchlist.webhook_secret is not None:
+                self._put(watchlist)
+                written += 1
+        return written
+
+    def _document(self, watchlist: Watchlist) -> dict[str, Any]:
+        """The stored form: the webhook secret sealed (``secrets.py``), never in clear."""
+        document = watchlist.to_document()
+        if document.get("webhook_secret"):
+            if self.box is None:
+                raise SecretKeyError("no key to encrypt webhook secrets with")
+            document["webhook_secret"] = self.box.seal(document["webhook_secret"])
+        return document
+
+    def _watchlist(self, document: dict[str, Any]) -> Watchlist:
+        stored = document.get("webhook_secret")
+        if stored:
+            document = dict(document)
+            try:
+                if self.box is None:
+                    raise SecretKeyError("no key to decrypt webhook secrets with")
+                document["webhook_secret"] = self.box.open(stored)
+            except SecretKeyError as exc:
+                logger.warning("watchlist %s: webhook secret unreadable: %s", document["id"], exc)
+                document["webhook_secret"] = None
+        return Watchlist.from_document(document)
 
     def delete(self, watchlist_id: str) -> int:
         """Delete the watchlist and its alerts; the number of alerts deleted."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 from collections.abc import Callable
 
 import pytest
 from click.testing import CliRunner
 
+from crawler.handoff import send_due
 from indexer.cli.main import cli
+from indexer.data_folder import DataFolder
 from indexer.watchlists.webhooks import verify_signature
 from tests.es.watchlists.conftest import KEY, LVS, SECRET, WRITE, Receiver, WatchEnv
 
@@ -118,6 +121,7 @@ def test_a_receiver_that_keeps_failing_is_parked_then_retried_by_command(
     environment = {
         "CORRESP__ELASTICSEARCH__URL": env.settings.elasticsearch.effective_url(),
         "CORRESP__ELASTICSEARCH__INDEX_PREFIX": env.prefix,
+        "CORRESP__STORAGE__DATA_DIR": str(env.data_dir),  # where the secrets' key is
         "CORRESP__WEBHOOKS__ALLOW_PRIVATE_NETWORKS": "true",
     }
     retried = CliRunner().invoke(cli, ["alerts", "retry", "--json"], env=environment)
@@ -191,3 +195,29 @@ def test_secrets_never_appear_in_responses_or_logs(
     )
     assert "http://127.0.0.1" in own  # the failed attempt was logged, naming the host
     assert "/hooks/corresp" not in own  # but never the path (URLs can carry tokens)
+
+
+def test_secrets_are_encrypted_at_rest_and_nothing_is_sent_without_the_key(
+    watch_env: MakeEnv, receiver: Receiver
+) -> None:
+    env = watch_env()
+    _hooked(env, receiver)
+    stored = env.es.get(index=f"{env.prefix}watchlists", id="lvs")["_source"]
+    assert stored["webhook_secret"].startswith("fernet:")
+    assert SECRET not in json.dumps(stored)
+    key_file = DataFolder(env.data_dir).secret_key
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    env.ingest(LVS)
+    alerts = env.es.search(index=f"{env.prefix}alerts", size=50)["hits"]["hits"]
+    assert alerts and SECRET not in json.dumps([hit["_source"] for hit in alerts])
+    files = [path for path in env.data_dir.rglob("*") if path.is_file()]
+    assert key_file in files
+    assert not [path for path in files if SECRET.encode() in path.read_bytes()]
+
+    key_file.unlink()  # the key is lost: the delivery is refused, never sent unsigned
+    sent = send_due(env.settings)
+    assert (sent.delivered, sent.parked) == (0, 1)
+    assert receiver.posts == []
+    last = env.client.get("/watchlists/lvs").json()["alerts"]["last_delivery"]
+    assert last["status"] == "parked"
+    assert "never sent unsigned" in last["last_error"]
