@@ -39,11 +39,22 @@ def new_key() -> str:
 
 
 class SecretBox:
-    """Seals and opens webhook secrets with one or more keys (the first one seals)."""
+    """Seals and opens webhook secrets with one or more keys (the first one seals).
 
-    def __init__(self, keys: Sequence[str], *, source: str) -> None:
-        if not keys:
+    A box made for a key file that does not exist yet (``secret_box(create=True)``) creates it
+    when it first seals a secret: an installation without webhook secrets has no key file."""
+
+    def __init__(self, keys: Sequence[str], *, source: str, key_file: Path | None = None) -> None:
+        self.source = source
+        self._key_file = key_file
+        self._fernet: MultiFernet | None = None
+        if keys:
+            self._fernet = self._load(keys, source)
+        elif key_file is None:
             raise SecretKeyError(f"{source}: no key")
+
+    @staticmethod
+    def _load(keys: Sequence[str], source: str) -> MultiFernet:
         fernets = []
         for number, key in enumerate(keys, start=1):
             try:
@@ -53,12 +64,22 @@ class SecretBox:
                     f"{source}: key {number} is not a Fernet key (32 bytes, URL-safe base64; "
                     "`corresp alerts new-key` prints one)"
                 ) from None
-        self._fernet = MultiFernet(fernets)
-        self.source = source
+        return MultiFernet(fernets)
+
+    def _keys(self, *, create: bool) -> MultiFernet:
+        if self._fernet is None and self._key_file is not None:
+            if create:
+                _create_key_file(self._key_file)
+            if self._key_file.exists():
+                self._fernet = self._load(_read_keys(self._key_file), self.source)
+        if self._fernet is None:
+            raise SecretKeyError(f"{self.source}: no key")
+        return self._fernet
 
     def seal(self, secret: str) -> str:
         """The stored form of ``secret``."""
-        return SEALED_PREFIX + self._fernet.encrypt(secret.encode("utf-8")).decode("ascii")
+        sealed = self._keys(create=True).encrypt(secret.encode("utf-8"))
+        return SEALED_PREFIX + sealed.decode("ascii")
 
     def open(self, stored: str) -> str:
         """The secret of a stored value (a clear one from an older version as it is);
@@ -66,7 +87,8 @@ class SecretBox:
         if not stored.startswith(SEALED_PREFIX):
             return stored
         try:
-            return self._fernet.decrypt(stored.removeprefix(SEALED_PREFIX).encode()).decode()
+            fernet = self._keys(create=False)
+            return fernet.decrypt(stored.removeprefix(SEALED_PREFIX).encode()).decode()
         except (InvalidToken, UnicodeDecodeError):
             raise SecretKeyError(
                 f"a stored webhook secret cannot be decrypted with the key(s) of {self.source}"
@@ -83,18 +105,19 @@ def secret_box(
         return SecretBox(keys, source="api.secret_key")
     key_file = folder.secret_key
     if not key_file.exists():
-        if not create:
-            return None
-        _create_key_file(key_file)
-    try:
-        text = key_file.read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SecretKeyError(f"{key_file}: cannot read the key file ({exc})") from None
-    return SecretBox(_keys(text), source=str(key_file))
+        return SecretBox([], source=str(key_file), key_file=key_file) if create else None
+    return SecretBox(_read_keys(key_file), source=str(key_file))
 
 
 def _keys(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _read_keys(key_file: Path) -> list[str]:
+    try:
+        return _keys(key_file.read_text(encoding="ascii"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SecretKeyError(f"{key_file}: cannot read the key file ({exc})") from None
 
 
 def _create_key_file(path: Path) -> None:

@@ -50,12 +50,19 @@ def test_a_malformed_key_is_named() -> None:
         )
 
 
-def test_the_key_file_is_created_once_with_mode_0600(tmp_path: Path) -> None:
+def test_the_key_file_is_created_with_the_first_secret_once_with_mode_0600(
+    tmp_path: Path,
+) -> None:
     folder = DataFolder(tmp_path)
     assert secret_box(None, folder, create=False) is None  # no key, none made
-    assert not folder.secret_key.exists()
     first = secret_box(None, folder, create=True)
     assert first is not None
+    assert not folder.secret_key.exists()  # no secret sealed yet: no key file
+    with pytest.raises(SecretKeyError, match="no key"):
+        first.open(SEALED_PREFIX + "token")
+    assert first.open(SECRET) == SECRET  # a clear value needs no key
+    sealed = first.seal(SECRET)
+    assert first.open(sealed) == SECRET
     assert stat.S_IMODE(folder.secret_key.stat().st_mode) == 0o600
     again = secret_box(None, folder, create=True)
     assert again is not None and again.open(first.seal(SECRET)) == SECRET
