@@ -253,7 +253,7 @@ class Crawler:
 
     def _pass(
         self,
-        discover: Callable[[], DiscoveryReport] | None,
+        discover: Callable[[], DiscoveryReport],
         limit: int | None,
         progress: ProgressCallback | None,
     ) -> CrawlReport:
@@ -264,10 +264,9 @@ class Crawler:
         self._abort_reason = None
         self._storage_error = None
         try:
-            if discover is not None:
-                stored_before = self.state.stored_accessions()
-                found = discover()
-                report.add_discovery(found, len(found.accessions & stored_before))
+            stored_before = self.state.stored_accessions()
+            found = discover()
+            report.add_discovery(found, len(found.accessions & stored_before))
             self._download_due(report, limit, progress)
         except RateLimitedError as exc:
             report.stopped = f"blocked by SEC repeatedly: {exc}"

@@ -41,7 +41,6 @@ from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import sync_config_watchlists
 from indexer.watchlists.tickers import TickerMap, load_ticker_map
 from indexer.watchlists.webhooks import (
-    DeliveryResult,
     new_delivery_id,
 )
 
@@ -53,8 +52,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-Deliver = Callable[..., DeliveryResult]
 
 
 @dataclass
