@@ -62,17 +62,26 @@ def describe_input_error(exc: ValidationError) -> tuple[str | None, str]:
     return field, problem
 
 
-def parse_watchlist_input(data: Any, *, webhooks: WebhooksConfig) -> WatchlistInput:
+def parse_watchlist_input(
+    data: Any, *, webhooks: WebhooksConfig, mail_enabled: bool = True
+) -> WatchlistInput:
     """The validated definition; raises ``BadRequestError`` naming the field. The webhook URL's
-    host is resolved and refused when it is a private address (``webhooks``' policy)."""
+    host is resolved and refused when it is a private address (``webhooks``' policy);
+    e-mail addresses are refused unless ``alerts.smtp`` is set up (``mail_enabled``)."""
     if not isinstance(data, dict):
         raise BadRequestError("the body must be a JSON object (a watchlist definition)")
     try:
-        return WatchlistInput.model_validate(data, context=webhooks.validation_context())
+        parsed = WatchlistInput.model_validate(data, context=webhooks.validation_context())
     except ValidationError as exc:
         field, problem = describe_input_error(exc)
         message = f"{field}: {problem}" if field else problem
         raise BadRequestError(message, parameter=field) from None
+    if parsed.email and not mail_enabled:
+        raise BadRequestError(
+            "email: e-mail alerts are off on this server (alerts.smtp.host is not set)",
+            parameter="email",
+        )
+    return parsed
 
 
 def _read_only(watchlist_id: str) -> ConflictError:

@@ -40,17 +40,22 @@ class WatchlistInput(WatchlistSpec):
 
 
 class Delivery(BaseModel):
-    """The state of a webhook delivery in the outbox, updated after every attempt.
+    """The state of a delivery in the outbox (a webhook POST, an e-mail digest), updated
+    after every attempt.
 
     ``pending``: recorded, not attempted yet; ``retrying``: a transient failure, next attempt
     at ``next_attempt_at``; ``delivered``; ``parked``: failed for good (last error kept;
     ``corresp alerts retry`` queues it again)."""
 
     status: Literal["pending", "retrying", "delivered", "parked"] | None = None
-    delivery_id: str | None = Field(None, description="X-Corresp-Delivery of the POST.")
+    delivery_id: str | None = Field(
+        None, description="X-Corresp-Delivery of the POST or of the message."
+    )
     attempts: int | None = None
     last_error: str | None = None
-    response_status: int | None = Field(None, description="HTTP status of the last answer.")
+    response_status: int | None = Field(
+        None, description="HTTP status (webhook) or SMTP code (e-mail) of the last answer."
+    )
     last_attempt_at: datetime | None = None
     next_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
@@ -74,6 +79,9 @@ class AlertPublic(BaseModel):
     thread_id: str | None = None
     web_path: str = Field(description="The letter's page on this site.")
     delivery: Delivery | None = Field(None, description="Webhook delivery, when there is one.")
+    email: Delivery | None = Field(
+        None, description="E-mail digest holding the alert, when the watchlist has addresses."
+    )
 
 
 class AlertList(BaseModel):
@@ -88,6 +96,8 @@ class AlertSummary(BaseModel):
     newest_found_at: datetime | None = None
     deliveries: dict[str, int] = Field(description="Alerts by webhook delivery status.")
     last_delivery: Delivery | None = None
+    emails: dict[str, int] = Field({}, description="Alerts by e-mail digest status.")
+    last_email: Delivery | None = Field(None, description="The latest e-mail digest attempt.")
 
 
 class SavedSearchPublic(BaseModel):
@@ -124,6 +134,8 @@ class WatchlistPublic(BaseModel):
     alerts_from: date | None = Field(description="The first release day that alerts.")
     webhook_url: str | None
     webhook_secret_set: bool
+    email: list[str] = Field(description="Addresses receiving the alerts by e-mail.")
+    email_digest: Literal["daily", "immediate"]
     created_at: datetime | None
     updated_at: datetime | None
     links: WatchlistLinks
@@ -165,6 +177,8 @@ def watchlist_view(
         "alerts_from": watchlist.alerts_from,
         "webhook_url": watchlist.webhook_url,
         "webhook_secret_set": watchlist.webhook_secret is not None,
+        "email": list(watchlist.email),
+        "email_digest": watchlist.email_digest,
         "created_at": watchlist.created_at,
         "updated_at": watchlist.updated_at,
         "links": {

@@ -37,6 +37,9 @@ TEST_AREAS: dict[str, str] = {
     "tests/es/test_crash_recovery.py": "crash",
     "tests/integration/crawler/test_crash_safety.py": "crash",
     "tests/es/test_outbox_crash.py": "alerts",
+    "tests/es/test_freshness.py": "alerts",
+    "tests/es/watchlists/test_bad_destinations.py": "alerts",
+    "tests/es/watchlists/test_email.py": "alerts",
     "tests/integration/crawler/test_edgar_faults.py": "edgar",
     "tests/integration/crawler/test_politeness.py": "edgar",
     "tests/es/test_es_outage.py": "elasticsearch",
@@ -62,6 +65,8 @@ class Bench:
 BENCHES = (
     Bench("bench.crash_bench"),
     Bench("bench.outbox_crash_bench"),
+    Bench("bench.freshness_bench"),
+    Bench("bench.alert_faults_bench"),
     Bench("bench.edgar_faults_bench"),
     Bench("bench.outage_bench"),
     Bench("bench.fuzz_bench"),

@@ -139,6 +139,10 @@ def _alert_summary(handoff: HandoffReport | None) -> dict[str, int]:
         "webhooks_delivered": handoff.webhooks_delivered,
         "webhooks_retrying": handoff.webhooks_retrying,
         "webhooks_parked": handoff.webhooks_parked,
+        "emails_queued": handoff.emails_queued,
+        "emails_sent": handoff.emails_sent,
+        "emails_retrying": handoff.emails_retrying,
+        "emails_parked": handoff.emails_parked,
     }
 
 
@@ -149,6 +153,11 @@ def _alert_line(alerts: dict[str, int]) -> str | None:
     sent = ("delivered", "retrying", "parked")
     if any(alerts[f"webhooks_{state}"] for state in sent):
         line += "; webhooks: " + ", ".join(f"{alerts[f'webhooks_{s}']} {s}" for s in sent)
+    mailed = ("queued", "sent", "retrying", "parked")
+    if any(alerts[f"emails_{state}"] for state in mailed):
+        line += "; e-mail digests: " + ", ".join(
+            f"{alerts[f'emails_{s}']} {s}" for s in mailed if alerts[f"emails_{s}"]
+        )
     return line
 
 

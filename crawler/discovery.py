@@ -292,18 +292,17 @@ class Discovery:
         for form in sorted(self.forms):
             for page in range(_FEED_PAGES):
                 path = current_feed_path(form, start=page * 100, count=100)
-                try:
-                    fetched = self.client.get("www", path, cancelled=self.cancelled)
-                except EdgarNotFoundError:
+                read = self._read_index("www", path)
+                if read is None:
                     report.missing_files += 1
                     break
-                except RateLimitedError:
-                    raise
-                except DownloadError as exc:
-                    unreadable = self._unreadable(exc)
-                    report.add_unreadable(unreadable.url, unreadable.reason)
+                if isinstance(read, Unreadable):
+                    report.add_unreadable(read.url, read.reason)
                     break
-                report.index_files += 1
+                fetched = read
+                if fetched.not_modified:
+                    report.unchanged_files += 1
+                    break  # the page has not changed since the last poll: nothing new
                 try:
                     entries = parse_current_feed(fetched.content, source=fetched.url)
                 except ParseError as exc:
@@ -311,7 +310,7 @@ class Discovery:
                     break
                 refs = [replace(ref, listed_on=today) for ref in entries if ref.form in self.forms]
                 known = self.state.known_accessions(r.accession for r in refs)
-                self._record_refs(refs, [], None, report)
+                self._record_refs(refs, [], fetched, report)
                 if not refs or known:
                     break  # reached filings seen before
         return report

@@ -38,7 +38,7 @@ from crawler.extract.ocr import OcrOptions
 from crawler.parsed import ParsedSubmissions
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
-from indexer.cli.alert_commands import outbox_for
+from indexer.cli.alert_commands import outboxes_for
 from indexer.data_folder import DataFolder
 from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import make_es_client
@@ -89,6 +89,12 @@ class HandoffReport:
     """Of the outbox's due deliveries, those a pass after this ingest delivered (``send_due``)."""
     webhooks_retrying: int = 0
     webhooks_parked: int = 0
+    emails_queued: int = 0
+    """Watchlists whose new alerts of this ingest wait for an e-mail digest."""
+    emails_sent: int = 0
+    """E-mail digests a pass after this ingest handed to the SMTP server."""
+    emails_retrying: int = 0
+    emails_parked: int = 0
     error: str | None = None
     searchable: dict[str, int] | None = None
     """Letters, comments and threads searchable after this pass (None if not counted)."""
@@ -140,28 +146,41 @@ def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
         configured=settings.watchlists,
         ticker_path=folder.ticker_map,
         box=secret_box(settings.api.secret_key, folder, create=True),
+        daily_at=settings.alerts.smtp.daily_time,
     )
 
 
 def send_due(settings: Settings, report: HandoffReport | None = None) -> OutboxReport:
-    """One pass of the outbox worker: an attempt for every webhook delivery that is due.
+    """One pass of the outbox worker: an attempt for every webhook delivery and e-mail
+    digest that is due; their figures added up (each channel's in ``report``).
 
     The one-shot commands run it after their hand-off, so an import or a crawl delivers its
     own alerts; ``corresp schedule`` runs it on its own every few seconds. A cluster that
     cannot be reached leaves the deliveries queued (logged, never raised)."""
     es = make_es_client(settings.elasticsearch)
+    sent: dict[str, OutboxReport] = {}
     try:
-        sent = outbox_for(es, settings).deliver_due()
-    except (SearchBackendError, IndexingError) as exc:
-        logger.warning("webhook deliveries postponed: %s", exc)
-        sent = OutboxReport()
+        for outbox in outboxes_for(es, settings):
+            name = outbox.channel.name
+            try:
+                sent[name] = outbox.deliver_due()
+            except (SearchBackendError, IndexingError) as exc:
+                logger.warning("%s deliveries postponed: %s", name, exc)
     finally:
         es.close()
+    hooks, mail = sent.get("webhook", OutboxReport()), sent.get("email", OutboxReport())
     if report is not None:
-        report.webhooks_delivered = sent.delivered
-        report.webhooks_retrying = sent.retrying
-        report.webhooks_parked = sent.parked
-    return sent
+        report.webhooks_delivered = hooks.delivered
+        report.webhooks_retrying = hooks.retrying
+        report.webhooks_parked = hooks.parked
+        report.emails_sent = mail.delivered
+        report.emails_retrying = mail.retrying
+        report.emails_parked = mail.parked
+    return OutboxReport(
+        delivered=hooks.delivered + mail.delivered,
+        retrying=hooks.retrying + mail.retrying,
+        parked=hooks.parked + mail.parked,
+    )
 
 
 def ingest_pending(
@@ -207,6 +226,7 @@ def ingest_pending(
             report.comments += result.comments
             report.alerts += result.alerts
             report.webhooks_queued += result.webhooks_queued
+            report.emails_queued += result.emails_queued
             if progress is not None:
                 progress(len(batch))
         report.searchable = count_documents(es, targets)

@@ -60,6 +60,8 @@ class IngestReport:
     """New watchlist alerts found in this batch."""
     webhooks_queued: int = 0
     """Webhook deliveries queued for the outbox (sent by its worker, not by the ingest)."""
+    emails_queued: int = 0
+    """Watchlists whose new alerts wait for an e-mail digest in the outbox."""
 
 
 class Ingester:
@@ -107,6 +109,7 @@ class Ingester:
             )
             report.alerts = found.created
             report.webhooks_queued = found.queued
+            report.emails_queued = found.emails_queued
         return report
 
     def _rethread(

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 
 from indexer.errors import redact_credentials
 from indexer.models import LETTER_FORMS, normalize_cik
-from indexer.watchlists.models import WatchlistConfig, WebhooksConfig
+from indexer.watchlists.models import AlertsConfig, WatchlistConfig, WebhooksConfig
 
 __all__ = [
     "ApiConfig",
@@ -137,8 +137,12 @@ class ScheduleConfig(_Section):
         description="Read the daily indexes (built nightly from about 22:00 Eastern).",
     )
     current_feed: str = Field(
-        "*/10 6-21 * * 1-5",
-        description="Poll the current-filings feed during EDGAR's filing hours.",
+        "* 6-21 * * 1-5",
+        description=(
+            "Poll the current-filings feed during EDGAR's filing hours (every minute: a "
+            "conditional request per form, so a new letter is searchable and alerted on "
+            "within about a minute and a half)."
+        ),
     )
     submissions: str = Field(
         "0 7 * * *", description="Refresh crawler.ciks from their submissions JSON."
@@ -498,6 +502,9 @@ class Settings(_Section):
     webhooks: WebhooksConfig = Field(
         default_factory=WebhooksConfig, description="Webhook delivery of watchlist alerts."
     )
+    alerts: AlertsConfig = Field(
+        default_factory=AlertsConfig, description="E-mail delivery of watchlist alerts."
+    )
 
     @field_validator("watchlists")
     @classmethod
@@ -506,3 +513,14 @@ class Settings(_Section):
         if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
             raise ValueError(f"watchlist ids must be unique: {', '.join(duplicates)}")
         return value
+
+    @model_validator(mode="after")
+    def _email_needs_smtp(self) -> Settings:
+        if not self.alerts.smtp.enabled:
+            mailed = [w.id for w in self.watchlists if w.email]
+            if mailed:
+                raise ValueError(
+                    f"watchlist(s) {', '.join(mailed)} have e-mail addresses but "
+                    "alerts.smtp.host is not set"
+                )
+        return self

@@ -106,8 +106,13 @@ async def _payload(request: Request) -> WatchlistInput:
         raise BadRequestError("the body is not valid JSON") from None
     except RecursionError:  # e.g. 100,000 "[": the standard parser gives up on the depth
         raise BadRequestError("the body is not valid JSON (nested too deeply)") from None
-    webhooks = request.app.state.settings.webhooks
-    return await run_in_threadpool(parse_watchlist_input, data, webhooks=webhooks)  # DNS
+    settings = request.app.state.settings
+    return await run_in_threadpool(  # the webhook host is resolved: DNS
+        parse_watchlist_input,
+        data,
+        webhooks=settings.webhooks,
+        mail_enabled=settings.alerts.smtp.enabled,
+    )
 
 
 PayloadDep = Annotated[WatchlistInput, Depends(_payload)]

@@ -37,8 +37,17 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 MAX_FORM_BYTES = 64 * 1024
 ALERTS_PER_PAGE = 50
-_LIST_FIELDS = ("ciks", "tickers", "sic", "file_numbers")
-_KEPT_FIELDS = ("id", "name", *_LIST_FIELDS, "search_name", "search", "since", "webhook_url")
+_LIST_FIELDS = ("ciks", "tickers", "sic", "file_numbers", "email")
+_KEPT_FIELDS = (
+    "id",
+    "name",
+    *_LIST_FIELDS,
+    "search_name",
+    "search",
+    "since",
+    "webhook_url",
+    "email_digest",
+)
 _SPLIT = re.compile(r"[\s,;]+")
 
 
@@ -62,7 +71,7 @@ def _definition(form: dict[str, str]) -> dict[str, Any]:
     if search:
         params: Any = search.lstrip("?") if "=" in search else {"q": search}
         data["searches"] = [{"name": form.get("search_name") or search[:100], "params": params}]
-    for name in ("since", "webhook_url", "webhook_secret"):
+    for name in ("since", "webhook_url", "webhook_secret", "email_digest"):
         if form.get(name):
             data[name] = form[name]
     return data
@@ -108,7 +117,7 @@ def _watches(view: dict[str, Any]) -> str:
 
 
 def _list_context(
-    watch: WatchService, *, values: dict[str, str], error: str | None
+    watch: WatchService, *, values: dict[str, str], error: str | None, mail_enabled: bool
 ) -> dict[str, Any]:
     tickers = watch.tickers()
     watchlists = []
@@ -116,24 +125,34 @@ def _list_context(
         view = WatchlistPublic.model_validate(watchlist_view(watchlist, tickers)).model_dump()
         watchlists.append(view | {"watches": _watches(view)})
     kept = {name: values.get(name, "") for name in _KEPT_FIELDS}
-    return {"title": "Watchlists", "watchlists": watchlists, "values": kept, "error": error}
+    return {
+        "title": "Watchlists",
+        "watchlists": watchlists,
+        "values": kept,
+        "error": error,
+        "mail_enabled": mail_enabled,
+    }
 
 
 @router.get("/watch", response_class=HTMLResponse)
 def watch_page(request: Request, watch: WatchDep) -> HTMLResponse:
     """Every watchlist, and a form to create one."""
-    return render(request, "watch.html", _list_context(watch, values={}, error=None))
+    mail = request.app.state.settings.alerts.smtp.enabled
+    context = _list_context(watch, values={}, error=None, mail_enabled=mail)
+    return render(request, "watch.html", context)
 
 
 @router.post("/watch", response_class=HTMLResponse)
 def watch_create(request: Request, form: FormDep, watch: WatchDep) -> Response:
     """Create a watchlist from the form; back to the form with the reason when refused."""
+    settings = request.app.state.settings
+    mail = settings.alerts.smtp.enabled
     try:
         _check_key(request, form)
-        payload = parse_input(_definition(form), webhooks=request.app.state.settings.webhooks)
+        payload = parse_input(_definition(form), webhooks=settings.webhooks, mail_enabled=mail)
         watchlist = create_watchlist(watch, payload)
     except ApiError as exc:
-        context = _list_context(watch, values=form, error=exc.message)
+        context = _list_context(watch, values=form, error=exc.message, mail_enabled=mail)
         return render(request, "watch.html", context, status_code=exc.status_code)
     return RedirectResponse(f"/watch/{watchlist.id}", status_code=303)
 
@@ -182,6 +201,7 @@ def watch_delete(
         _check_key(request, form)
         delete_watchlist(watch, watchlist_id)
     except ApiError as exc:
-        context = _list_context(watch, values={}, error=exc.message)
+        mail = request.app.state.settings.alerts.smtp.enabled
+        context = _list_context(watch, values={}, error=exc.message, mail_enabled=mail)
         return render(request, "watch.html", context, status_code=exc.status_code)
     return RedirectResponse("/watch", status_code=303)

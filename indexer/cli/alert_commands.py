@@ -1,8 +1,9 @@
-"""``corresp alerts send|retry|new-key|rekey``: the webhook outbox and secret key by hand.
+"""``corresp alerts send|retry|new-key|rekey``: the outbox and secret key by hand.
 
-``send`` runs one pass of the outbox worker (what ``corresp schedule`` does every
-``webhooks.send_interval_seconds``); ``retry`` puts the parked deliveries (of one watchlist,
-or all) back in the queue with a fresh attempt count, then sends them. ``new-key`` prints a
+``send`` runs one pass of the outbox worker over both channels, webhooks and e-mail digests
+(what ``corresp schedule`` does every ``webhooks.send_interval_seconds``); ``retry`` puts the
+parked deliveries (of one watchlist, or all) back in the queue with a fresh attempt count,
+then sends them. ``new-key`` prints a
 key for ``api.secret_key``; ``rekey`` encrypts every stored webhook secret with its first key.
 """
 
@@ -18,50 +19,61 @@ from indexer.es_client import make_es_client
 from indexer.settings import Settings
 from indexer.watchlists.errors import SecretKeyError
 from indexer.watchlists.indices import WatchIndices
-from indexer.watchlists.outbox import Outbox, OutboxReport, open_outbox
+from indexer.watchlists.mail import email_channel
+from indexer.watchlists.outbox import Outbox, OutboxReport, webhook_channel
 from indexer.watchlists.secrets import new_key, secret_box
 from indexer.watchlists.store import WatchlistStore
 
-__all__ = ["alerts_group", "outbox_for"]
+__all__ = ["alerts_group", "outboxes_for"]
 
 
 @click.group("alerts")
 def alerts_group() -> None:
-    """Watchlist alerts: send the due webhook deliveries, retry the parked ones."""
+    """Watchlist alerts: send the due webhook deliveries and e-mail digests, retry the
+    parked ones, manage the key that encrypts webhook secrets."""
 
 
-def outbox_for(es: Elasticsearch, settings: Settings) -> Outbox:
-    """The webhook outbox of the configured indices, webhook policy and secret key."""
+def outboxes_for(es: Elasticsearch, settings: Settings) -> list[Outbox]:
+    """The outboxes of the configured indices: webhooks (policy ``webhooks``, secrets opened
+    with the secret key) and e-mail digests (``alerts.smtp``)."""
     folder = DataFolder(settings.storage.data_dir)
-    return open_outbox(
-        es,
-        index_prefix=settings.elasticsearch.index_prefix,
-        hooks=settings.webhooks,
-        box=secret_box(settings.api.secret_key, folder, create=False),
-    )
+    names = WatchIndices(settings.elasticsearch.index_prefix)
+    box = secret_box(settings.api.secret_key, folder, create=False)
+    return [
+        Outbox(es, names, channel=webhook_channel(settings.webhooks), box=box),
+        Outbox(es, names, channel=email_channel(settings.alerts.smtp), box=box),
+    ]
 
 
-def _run(settings: Settings, *, requeue: bool, watchlist: str | None) -> OutboxReport:
+def _run(settings: Settings, *, requeue: bool, watchlist: str | None) -> dict[str, OutboxReport]:
+    """One pass of each outbox (after queueing the parked deliveries again with ``requeue``)."""
     es = make_es_client(settings.elasticsearch)
+    reports: dict[str, OutboxReport] = {}
     try:
-        outbox = outbox_for(es, settings)
-        requeued = outbox.retry_parked(watchlist).requeued if requeue else 0
-        report = outbox.deliver_due()
+        for outbox in outboxes_for(es, settings):
+            requeued = outbox.retry_parked(watchlist).requeued if requeue else 0
+            report = outbox.deliver_due()
+            report.requeued = requeued
+            reports[outbox.channel.name] = report
     finally:
         es.close()
-    report.requeued = requeued
-    return report
+    return reports
 
 
-def _print(report: OutboxReport, as_json: bool) -> None:
+def _print(reports: dict[str, OutboxReport], as_json: bool) -> None:
+    hooks, mail = reports["webhook"], reports["email"]
     if as_json:
-        emit_json(vars(report))
+        emit_json(vars(hooks) | {"email": vars(mail)})
         return
-    if report.requeued:
-        out.print(f"{report.requeued} parked delivery(ies) queued again")
+    requeued = hooks.requeued + mail.requeued
+    if requeued:
+        out.print(f"{requeued} parked delivery(ies) queued again")
     out.print(
-        f"webhook deliveries: {report.delivered} delivered, {report.retrying} to retry, "
-        f"{report.parked} parked"
+        f"webhook deliveries: {hooks.delivered} delivered, {hooks.retrying} to retry, "
+        f"{hooks.parked} parked"
+    )
+    out.print(
+        f"e-mail digests: {mail.delivered} sent, {mail.retrying} to retry, {mail.parked} parked"
     )
 
 
@@ -69,7 +81,7 @@ def _print(report: OutboxReport, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @pass_cli
 def send(cli_ctx: CliContext, as_json: bool) -> None:
-    """Send every webhook delivery that is due now (one attempt each)."""
+    """Send every webhook delivery and e-mail digest that is due now (one attempt each)."""
     _print(_run(cli_ctx.settings, requeue=False, watchlist=None), as_json)
 
 
@@ -78,7 +90,8 @@ def send(cli_ctx: CliContext, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 @pass_cli
 def retry(cli_ctx: CliContext, watchlist: str | None, as_json: bool) -> None:
-    """Queue the parked webhook deliveries again (attempts reset) and send them now."""
+    """Queue the parked webhook deliveries and e-mail digests again (attempts reset) and
+    send them now."""
     _print(_run(cli_ctx.settings, requeue=True, watchlist=watchlist), as_json)
 
 

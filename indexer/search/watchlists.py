@@ -70,81 +70,88 @@ def build_alert_page_body(
     return body
 
 
+_CHANNELS = {"delivery": ("deliveries", "last_delivery"), "email": ("emails", "last_email")}
+"""Delivery state field of each channel -> its keys in the summary (counts, latest)."""
+
+
 def build_alert_summary_body(watchlist_id: str) -> dict[str, Any]:
-    """How many alerts ``watchlist_id`` has, the newest, deliveries by status, the latest."""
-    latest_first = {"delivery.last_attempt_at": {"order": "desc", "missing": "_last"}}
+    """How many alerts ``watchlist_id`` has, the newest, and per channel (webhook
+    ``delivery``, ``email``) the deliveries by status and the latest attempted one."""
+    aggs: dict[str, Any] = {"newest": {"max": {"field": "found_at"}}}
+    for field in _CHANNELS:
+        latest_first = {f"{field}.last_attempt_at": {"order": "desc", "missing": "_last"}}
+        aggs[field] = {"terms": {"field": f"{field}.status", "size": 10}}
+        aggs[f"latest_{field}"] = {
+            "filter": {"exists": {"field": f"{field}.status"}},
+            "aggs": {"hit": {"top_hits": {"size": 1, "sort": [latest_first], "_source": [field]}}},
+        }
     return {
         "query": _of_watchlist(watchlist_id),
         "size": 0,
         "track_total_hits": True,
-        "aggs": {
-            "newest": {"max": {"field": "found_at"}},
-            "delivery": {"terms": {"field": "delivery.status", "size": 10}},
-            "latest_delivery": {
-                "filter": {"exists": {"field": "delivery.status"}},
-                "aggs": {
-                    "hit": {
-                        "top_hits": {"size": 1, "sort": [latest_first], "_source": ["delivery"]}
-                    }
-                },
-            },
-        },
+        "aggs": aggs,
     }
 
 
 def read_alert_summary(response: Mapping[str, Any]) -> dict[str, Any]:
-    """``{total, newest_found_at, deliveries: {status: count}, last_delivery}`` from the
-    answer to ``build_alert_summary_body``."""
+    """``{total, newest_found_at, deliveries: {status: count}, last_delivery, emails,
+    last_email}`` from the answer to ``build_alert_summary_body``."""
     aggs = response.get("aggregations") or {}
-    latest = aggs.get("latest_delivery", {}).get("hit", {}).get("hits", {}).get("hits", [])
-    return {
+    summary: dict[str, Any] = {
         "total": int(response["hits"]["total"]["value"]),
         "newest_found_at": aggs.get("newest", {}).get("value_as_string"),
-        "deliveries": {
-            bucket["key"]: bucket["doc_count"]
-            for bucket in aggs.get("delivery", {}).get("buckets", [])
-        },
-        "last_delivery": latest[0]["_source"].get("delivery") if latest else None,
     }
+    for field, (counts, last) in _CHANNELS.items():
+        latest = aggs.get(f"latest_{field}", {}).get("hit", {}).get("hits", {}).get("hits", [])
+        summary[counts] = {
+            bucket["key"]: bucket["doc_count"] for bucket in aggs.get(field, {}).get("buckets", [])
+        }
+        summary[last] = latest[0]["_source"].get(field) if latest else None
+    return summary
 
 
-def _delivery_ids_body(filters: list[dict[str, Any]], size: int) -> dict[str, Any]:
-    """Up to ``size`` delivery ids among the alerts of ``filters``, the longest waiting first
-    (read with ``read_delivery_ids``)."""
+def _delivery_ids_body(filters: list[dict[str, Any]], size: int, field: str) -> dict[str, Any]:
+    """Up to ``size`` delivery ids of channel ``field`` among the alerts of ``filters``, the
+    longest waiting first (read with ``read_delivery_ids``)."""
     return {
         "query": {"bool": {"filter": filters}},
         "size": 0,
         "aggs": {
             "deliveries": {
                 "terms": {
-                    "field": "delivery.delivery_id",
+                    "field": f"{field}.delivery_id",
                     "size": size,
                     "order": {"waiting_since": "asc"},
                 },
-                "aggs": {"waiting_since": {"min": {"field": "delivery.next_attempt_at"}}},
+                "aggs": {"waiting_since": {"min": {"field": f"{field}.next_attempt_at"}}},
             }
         },
     }
 
 
-def build_due_deliveries_body(now: datetime, *, size: int) -> dict[str, Any]:
-    """The ids of the webhook deliveries (pending or retrying) whose attempt is due by
-    ``now``."""
+def build_due_deliveries_body(
+    now: datetime, *, size: int, field: str = "delivery"
+) -> dict[str, Any]:
+    """The ids of the deliveries (pending or retrying) of channel ``field`` (``delivery``:
+    webhooks, ``email``) whose attempt is due by ``now``."""
     return _delivery_ids_body(
         [
-            {"terms": {"delivery.status": ["pending", "retrying"]}},
-            {"range": {"delivery.next_attempt_at": {"lte": now.isoformat()}}},
+            {"terms": {f"{field}.status": ["pending", "retrying"]}},
+            {"range": {f"{field}.next_attempt_at": {"lte": now.isoformat()}}},
         ],
         size,
+        field,
     )
 
 
-def build_parked_deliveries_body(watchlist_id: str | None, *, size: int) -> dict[str, Any]:
-    """The ids of the parked webhook deliveries (of one watchlist, or of all)."""
-    filters: list[dict[str, Any]] = [{"term": {"delivery.status": "parked"}}]
+def build_parked_deliveries_body(
+    watchlist_id: str | None, *, size: int, field: str = "delivery"
+) -> dict[str, Any]:
+    """The ids of the parked deliveries of channel ``field`` (of one watchlist, or of all)."""
+    filters: list[dict[str, Any]] = [{"term": {f"{field}.status": "parked"}}]
     if watchlist_id is not None:
         filters.append(_of_watchlist(watchlist_id))
-    return _delivery_ids_body(filters, size)
+    return _delivery_ids_body(filters, size, field)
 
 
 def read_delivery_ids(response: Mapping[str, Any]) -> list[str]:
@@ -153,10 +160,12 @@ def read_delivery_ids(response: Mapping[str, Any]) -> list[str]:
     return [str(bucket["key"]) for bucket in buckets]
 
 
-def build_delivery_alerts_body(delivery_ids: list[str], *, size: int) -> dict[str, Any]:
+def build_delivery_alerts_body(
+    delivery_ids: list[str], *, size: int, field: str = "delivery"
+) -> dict[str, Any]:
     """Every alert of the deliveries ``delivery_ids`` (a delivery is sent whole), by id."""
     return {
-        "query": {"terms": {"delivery.delivery_id": delivery_ids}},
+        "query": {"terms": {f"{field}.delivery_id": delivery_ids}},
         "sort": [{"alert_id": "asc"}],
         "size": size,
         "track_total_hits": False,

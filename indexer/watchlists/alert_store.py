@@ -83,9 +83,12 @@ class AlertStore:
                 raise IndexingError(failed)
         return created
 
-    def record_delivery(self, alert_ids: Iterable[str], delivery: dict[str, Any]) -> None:
-        """Set the ``delivery`` object of the alerts (after each webhook attempt)."""
-        actions = (update_action(self.names.alerts, i, {"delivery": delivery}) for i in alert_ids)
+    def record_delivery(
+        self, alert_ids: Iterable[str], delivery: dict[str, Any], *, field: str = "delivery"
+    ) -> None:
+        """Set the delivery state ``field`` of the alerts (``delivery`` for webhooks,
+        ``email``) after each attempt."""
+        actions = (update_action(self.names.alerts, i, {field: delivery}) for i in alert_ids)
         report = write_actions(self.es, actions)
         if report.failed:
             raise IndexingError(report.failed)

@@ -9,8 +9,9 @@
    alerts for history unless the watchlist's ``since`` asks for it);
 4. create one alert per (watchlist, letter, match), stamped with the time it was found; an
    alert that exists already is not new (``AlertStore.create``). The new alerts of a
-   watchlist with a webhook carry one pending delivery (``outbox.pending_delivery``): the
-   outbox worker sends it (``indexer/watchlists/outbox.py``), never this ingest.
+   watchlist with a webhook carry one pending delivery (``outbox.pending_delivery``), those
+   of a watchlist with e-mail addresses a pending digest (``mail.digest_due``/``digest_id``):
+   the outbox worker sends them (``indexer/watchlists/outbox.py``), never this ingest.
 
 ``ensure_alert_engine`` prepares the indices and syncs ``config.yaml``'s watchlists first.
 Elasticsearch failures propagate (the batch is retried by the next pass, and alerts that were
@@ -33,6 +34,7 @@ from indexer.es_client import backend_errors
 from indexer.normalize.letter import Letter
 from indexer.watchlists.alert_store import AlertStore
 from indexer.watchlists.indices import WatchIndices
+from indexer.watchlists.mail import digest_due, digest_id
 from indexer.watchlists.matching import Match, in_window, match_letters, search_requests
 from indexer.watchlists.models import Watchlist, WatchlistConfig
 from indexer.watchlists.outbox import pending_delivery
@@ -40,9 +42,7 @@ from indexer.watchlists.secrets import SecretBox
 from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.sync import sync_config_watchlists
 from indexer.watchlists.tickers import TickerMap, load_ticker_map
-from indexer.watchlists.webhooks import (
-    new_delivery_id,
-)
+from indexer.watchlists.webhooks import new_delivery_id
 
 __all__ = [
     "AlertEngine",
@@ -60,6 +60,8 @@ class AlertReport:
     """New alerts."""
     queued: int = 0
     """Webhook deliveries queued for the outbox (one per watchlist with new alerts)."""
+    emails_queued: int = 0
+    """Watchlists whose new alerts wait for an e-mail digest."""
 
 
 def alert_document(
@@ -69,6 +71,7 @@ def alert_document(
     found_at: datetime,
     thread_id: str | None,
     delivery: dict[str, Any] | None,
+    email: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The alerts-index document of ``match``: the match, when, and the letter's summary."""
     when = letter.letter_date or letter.filing_date
@@ -89,6 +92,8 @@ def alert_document(
     }
     if delivery is not None:
         document["delivery"] = delivery
+    if email is not None:
+        document["email"] = email
     return document
 
 
@@ -103,12 +108,15 @@ class AlertEngine:
         ticker_path: Path | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         box: SecretBox | None = None,
+        daily_at: tuple[int, int] = (7, 0),
     ) -> None:
         self.es = es
         self.watchlists = WatchlistStore(es, names, clock=clock, box=box)
         self.alerts = AlertStore(es, names)
         self.ticker_path = ticker_path
         self.clock = clock
+        self.daily_at = daily_at
+        """When daily e-mail digests go out (``alerts.smtp.daily_at``, US Eastern)."""
 
     def run(
         self, letters: list[Letter], *, letters_index: str, thread_ids: Mapping[str, str]
@@ -132,6 +140,7 @@ class AlertEngine:
             for w in watchlists
             if w.webhook_url
         }
+        emails = {w.id: self._pending_email(w, found_at) for w in watchlists if w.email}
         documents = [
             alert_document(
                 match,
@@ -139,20 +148,28 @@ class AlertEngine:
                 found_at=found_at,
                 thread_id=thread_ids.get(match.accession),
                 delivery=deliveries.get(match.watchlist_id),
+                email=emails.get(match.watchlist_id),
             )
             for match in matches
         ]
         created = self.alerts.create(documents)
         report.created = len(created)
         report.queued = len({a["watchlist_id"] for a in created if a.get("delivery")})
+        report.emails_queued = len({a["watchlist_id"] for a in created if a.get("email")})
         if created:
             logger.info(
-                "%d new alert(s) of %d match(es); %d webhook delivery(ies) queued",
+                "%d new alert(s) of %d match(es); %d webhook delivery(ies) and %d e-mail "
+                "digest(s) queued",
                 len(created),
                 len(matches),
                 report.queued,
+                report.emails_queued,
             )
         return report
+
+    def _pending_email(self, watchlist: Watchlist, found_at: datetime) -> dict[str, Any]:
+        due = digest_due(found_at, watchlist.email_digest, self.daily_at)
+        return pending_delivery(digest_id(watchlist.id, watchlist.email_digest, due), due=due)
 
     def _search_matches(
         self, watchlists: list[Watchlist], accessions: list[str], letters_index: str
@@ -189,6 +206,7 @@ def ensure_alert_engine(
     configured: Sequence[WatchlistConfig],
     ticker_path: Path,
     box: SecretBox | None,
+    daily_at: tuple[int, int] = (7, 0),
 ) -> AlertEngine:
     """Indices ready, ``config.yaml``'s watchlists (``configured``) synced: the engine for an
     ingest into the indices of ``index_prefix``."""
@@ -196,4 +214,4 @@ def ensure_alert_engine(
     store = WatchlistStore(es, names, box=box)
     store.ensure()
     sync_config_watchlists(store, configured)
-    return AlertEngine(es, names, ticker_path=ticker_path, box=box)
+    return AlertEngine(es, names, ticker_path=ticker_path, box=box, daily_at=daily_at)

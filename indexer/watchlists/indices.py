@@ -22,12 +22,25 @@ __all__ = ["WATCH_SCHEMA_VERSION", "WatchIndices", "ensure_watch_indices", "watc
 
 logger = logging.getLogger(__name__)
 
-WATCH_SCHEMA_VERSION = 2
+WATCH_SCHEMA_VERSION = 3
 
 _KEYWORD = {"type": "keyword"}
 _DATE = {"type": "date", "format": "strict_date_optional_time||yyyy-MM-dd"}
 _STORED_ONLY = {"type": "object", "enabled": False}
 _NOT_INDEXED = {"type": "keyword", "index": False, "doc_values": False}
+_DELIVERY_STATE = {
+    "properties": {
+        "status": _KEYWORD,
+        "delivery_id": _KEYWORD,
+        "attempts": {"type": "integer"},
+        "last_error": _NOT_INDEXED,
+        "response_status": {"type": "integer"},
+        "last_attempt_at": _DATE,
+        "next_attempt_at": _DATE,
+        "delivered_at": _DATE,
+    }
+}
+"""The outbox state of one channel on an alert: ``delivery`` (webhooks) and ``email``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +72,8 @@ def _watchlist_mappings() -> dict[str, Any]:
             "searches": _STORED_ONLY,
             "webhook_url": _NOT_INDEXED,
             "webhook_secret": _NOT_INDEXED,
+            "email": _KEYWORD,
+            "email_digest": _KEYWORD,
             "since": _DATE,
             "created_at": _DATE,
             "updated_at": _DATE,
@@ -83,18 +98,8 @@ def _alert_mappings() -> dict[str, Any]:
             "released_on": _DATE,
             "url": _NOT_INDEXED,
             "thread_id": _KEYWORD,
-            "delivery": {
-                "properties": {
-                    "status": _KEYWORD,
-                    "delivery_id": _KEYWORD,
-                    "attempts": {"type": "integer"},
-                    "last_error": _NOT_INDEXED,
-                    "response_status": {"type": "integer"},
-                    "last_attempt_at": _DATE,
-                    "next_attempt_at": _DATE,
-                    "delivered_at": _DATE,
-                }
-            },
+            "delivery": _DELIVERY_STATE,
+            "email": _DELIVERY_STATE,
         },
     }
 

@@ -48,7 +48,10 @@ __all__ = [
     "ADDRESS_POLICY",
     "MAX_ITEMS",
     "MIN_SECRET_CHARS",
+    "AlertsConfig",
+    "DigestMode",
     "SavedSearch",
+    "SmtpConfig",
     "Source",
     "Ticker",
     "Watchlist",
@@ -57,6 +60,7 @@ __all__ = [
     "WatchlistSpec",
     "WebhooksConfig",
     "check_webhook_url",
+    "normalize_email",
     "normalize_ticker",
     "normalize_watchlist_id",
 ]
@@ -66,6 +70,9 @@ EDGAR_TIME = ZoneInfo("America/New_York")
 MAX_ITEMS = 1000
 """Most companies, SIC codes or file numbers in one watchlist."""
 MAX_SEARCHES = 50
+MAX_RECIPIENTS = 20
+"""Most e-mail addresses of one watchlist."""
+DigestMode = Literal["daily", "immediate"]
 MIN_SECRET_CHARS = 16
 Source = Literal["api", "config"]
 ADDRESS_POLICY = "webhook_address_policy"
@@ -74,6 +81,7 @@ ADDRESS_POLICY = "webhook_address_policy"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _TICKER = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,11}$")
 _SIC = re.compile(r"^\d{3,4}$")
+_EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+[A-Za-z0-9-]{2,63}$")
 
 
 def normalize_watchlist_id(value: str) -> str:
@@ -92,6 +100,17 @@ def normalize_ticker(value: str) -> str:
     if not _TICKER.match(text):
         raise ValueError(f"not a ticker symbol: {value[:40]!r}")
     return text
+
+
+def normalize_email(value: str) -> str:
+    """An e-mail address (``name@example.org``; the domain in lower case); raises
+    ``ValueError`` for anything else, such as a display name or a list of addresses."""
+    text = str(value).strip()
+    local, _, domain = text.rpartition("@")
+    address = f"{local}@{domain.lower()}"
+    if not _EMAIL.match(address) or len(address) > 254:
+        raise ValueError(f"not an e-mail address: {text[:80]!r}")
+    return address
 
 
 def _sic(value: str) -> str:
@@ -121,6 +140,7 @@ WatchlistId = Annotated[str, AfterValidator(normalize_watchlist_id)]
 CikValue = Annotated[Cik, BeforeValidator(_text)]
 Ticker = Annotated[str, AfterValidator(normalize_ticker)]
 Sic = Annotated[str, BeforeValidator(_sic)]
+EmailAddress = Annotated[str, AfterValidator(normalize_email)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 SearchName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
@@ -213,8 +233,17 @@ class WatchlistSpec(_Model):
         description=f"Secret (at least {MIN_SECRET_CHARS} characters) signing webhook bodies "
         "(HMAC-SHA256); write-only.",
     )
+    email: Annotated[list[EmailAddress], Field(max_length=MAX_RECIPIENTS)] = Field(
+        [],
+        description="Addresses that receive the alerts by e-mail (needs alerts.smtp.host).",
+    )
+    email_digest: DigestMode = Field(
+        "daily",
+        description="daily: one message a day (at alerts.smtp.daily_at, US Eastern) with the "
+        "previous day's alerts; immediate: one message per ingest that found any.",
+    )
 
-    @field_validator("ciks", "tickers", "sic", "file_numbers")
+    @field_validator("ciks", "tickers", "sic", "file_numbers", "email")
     @classmethod
     def _dedupe(cls, values: list[str]) -> list[str]:
         return _unique(values)
@@ -291,6 +320,8 @@ class Watchlist(WatchlistSpec):
             "webhook_secret": self.webhook_secret.get_secret_value()
             if self.webhook_secret
             else None,
+            "email": list(self.email),
+            "email_digest": self.email_digest,
         }
 
     def to_document(self) -> dict[str, Any]:
@@ -374,3 +405,91 @@ class WebhooksConfig(_Model):
         ``WatchlistInput.model_validate(data, context=hooks.validation_context())``."""
         policy = AddressPolicy(self.allow_private_networks, resolve=resolve)
         return {ADDRESS_POLICY: policy}
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+class SmtpConfig(_Model):
+    """How watchlist alerts are e-mailed (``alerts.smtp``); an empty ``host`` = no e-mail."""
+
+    host: str = Field("", description="SMTP server; empty = e-mail alerts off.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(
+        587, description="SMTP port (587 submission with STARTTLS, 465 implicit TLS, 25)."
+    )
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls: upgrade the connection (refused if the server cannot); tls: "
+        "TLS from the start (port 465); none: plain text, for a relay on this machine.",
+    )
+    username: str = Field("", description="Login name; empty = no login.")
+    password: SecretStr | None = Field(
+        None,
+        description="Login password; set it in the environment (CORRESP__ALERTS__SMTP__"
+        "PASSWORD), not in the file.",
+    )
+    from_address: str = Field("", description="Sender address of the messages.")
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = Field(
+        20, description="Timeout of the connection and of each SMTP command."
+    )
+    daily_at: str = Field(
+        "07:00",
+        description="HH:MM, US Eastern: when the daily digests are sent (each holds the "
+        "alerts found since the previous one).",
+    )
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = Field(
+        6, description="Attempts per message before it is parked with its last error."
+    )
+    backoff_seconds: Annotated[float, Field(ge=0, le=3600)] = Field(
+        60, description="Wait after the first failed attempt; doubles after each further one."
+    )
+    web_url: str = Field(
+        "",
+        description="Base URL of this project's web interface, for links in the messages "
+        "(e.g. https://corresp.example.org); empty = links to EDGAR only.",
+    )
+
+    @field_validator("host", "username", "web_url")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("from_address")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        return normalize_email(value) if value.strip() else ""
+
+    @field_validator("daily_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not _CLOCK.match(value.strip()):
+            raise ValueError(f"{value[:20]!r} is not a time of day as HH:MM (24-hour)")
+        return value.strip()
+
+    @field_validator("web_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        return check_webhook_url(value).rstrip("/") if value else ""
+
+    @model_validator(mode="after")
+    def _sender_needed(self) -> SmtpConfig:
+        if self.host and not self.from_address:
+            raise ValueError("from_address is required when host is set")
+        if self.password is not None and not self.username:
+            raise ValueError("password needs a username")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    @property
+    def daily_time(self) -> tuple[int, int]:
+        hours, minutes = self.daily_at.split(":")
+        return int(hours), int(minutes)
+
+
+class AlertsConfig(_Model):
+    """Delivery channels of watchlist alerts other than webhooks (``webhooks``)."""
+
+    smtp: SmtpConfig = Field(default_factory=SmtpConfig, description="E-mail delivery.")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,12 +50,13 @@ from indexer.watchlists.store import WatchlistStore
 from indexer.watchlists.webhooks import Attempt, DeliveryPolicy, attempt_delivery
 
 __all__ = [
+    "Channel",
     "Outbox",
     "OutboxReport",
     "delivery_payload",
-    "open_outbox",
     "pending_delivery",
     "state_after",
+    "webhook_channel",
 ]
 
 logger = logging.getLogger(__name__)
@@ -62,9 +64,13 @@ logger = logging.getLogger(__name__)
 _DELIVERIES = 50
 """Deliveries attempted per pass (more are left for the next pass)."""
 _ALERTS = 10_000
+_PARALLEL = 8
+"""Deliveries attempted at once in one pass (each is one POST or one SMTP session)."""
 """Most alerts read for those deliveries (one ingest batch of one watchlist is far fewer)."""
 
 Attempter = Callable[..., Attempt]
+_STATE_FIELDS = ("delivery", "email")
+"""Alert fields holding a channel's delivery state (never part of what is delivered)."""
 
 
 def _iso(moment: datetime) -> str:
@@ -98,7 +104,7 @@ def delivery_payload(
 
 
 def _public(document: dict[str, Any]) -> dict[str, Any]:
-    shown = {key: value for key, value in document.items() if key != "delivery"}
+    shown = {key: value for key, value in document.items() if key not in _STATE_FIELDS}
     return shown | {"web_path": f"/letter/{document['accession']}"}
 
 
@@ -132,44 +138,81 @@ class OutboxReport:
     """Parked deliveries put back in the queue (``retry_parked``)."""
 
 
-def open_outbox(
-    es: Elasticsearch, *, index_prefix: str, hooks: WebhooksConfig, box: SecretBox | None
-) -> Outbox:
-    """The outbox of the watchlist indices of ``index_prefix``, delivering by ``hooks``, the
-    webhook secrets opened with ``box`` (without it, every delivery is parked unsent)."""
+@dataclass(frozen=True)
+class Channel:
+    """One way alerts leave: the alert field that holds its state, its retries, one attempt."""
+
+    name: str
+    """``webhook`` or ``email``: in logs and reports."""
+    field: str
+    """The alert field of its state: ``delivery`` (webhooks) or ``email``."""
+    policy: DeliveryPolicy
+    """Its attempts and backoff (``state_after``)."""
+    attempt: Callable[[Watchlist, str, list[dict[str, Any]], int], Attempt | str]
+    """Attempt ``number`` of one delivery: its outcome, or why it cannot be made at all (the
+    delivery is then parked unsent)."""
+
+
+def webhook_channel(hooks: WebhooksConfig, *, attempt: Attempter = attempt_delivery) -> Channel:
+    """Webhook deliveries: one signed POST of the alerts to the watchlist's URL."""
     policy = DeliveryPolicy.from_config(hooks)
-    return Outbox(es, WatchIndices(index_prefix), policy=policy, box=box)
+
+    def send(
+        watchlist: Watchlist, delivery_id: str, alerts: list[dict[str, Any]], number: int
+    ) -> Attempt | str:
+        if not watchlist.webhook_url:
+            return "the watchlist has no webhook any more"
+        if watchlist.webhook_secret is None:
+            return (
+                "refused: the webhook secret cannot be read (the key of api.secret_key or "
+                "storage.data_dir/secret.key is missing or wrong); never sent unsigned"
+            )
+        return attempt(
+            watchlist.webhook_url,
+            delivery_payload(watchlist, alerts, delivery_id=delivery_id),
+            watchlist.webhook_secret.get_secret_value(),
+            policy=policy,
+            delivery_id=delivery_id,
+            number=number,
+        )
+
+    return Channel("webhook", "delivery", policy, send)
 
 
 class Outbox:
-    """Sends the due webhook deliveries and records each outcome."""
+    """Sends the due deliveries of one channel and records each outcome."""
 
     def __init__(
         self,
         es: Elasticsearch,
         names: WatchIndices,
         *,
-        policy: DeliveryPolicy,
+        channel: Channel,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        attempt: Attempter = attempt_delivery,
         box: SecretBox | None = None,
     ) -> None:
         self.es = es
         self.names = names
-        self.policy = policy
+        self.channel = channel
         self.clock = clock
         self.alerts = AlertStore(es, names)
         self.watchlists = WatchlistStore(es, names, box=box)
-        self._attempt = attempt
 
     def deliver_due(self) -> OutboxReport:
-        """One pass: one attempt for every delivery that is due now."""
+        """One pass: one attempt for every delivery that is due now.
+
+        Deliveries are attempted ``_PARALLEL`` at a time, so a receiver that holds every
+        POST until the timeout delays only its own deliveries, not the other watchlists'."""
         report = OutboxReport()
-        due = build_due_deliveries_body(self.clock(), size=_DELIVERIES)
-        for delivery_id, alerts in self._grouped(due):
-            state = self._send(delivery_id, alerts)
-            self._record(alerts, state)
-            status = state["status"]
+        due = build_due_deliveries_body(self.clock(), size=_DELIVERIES, field=self.channel.field)
+        groups = self._grouped(due)
+        if not groups:
+            return report
+        with ThreadPoolExecutor(
+            max_workers=min(_PARALLEL, len(groups)), thread_name_prefix="outbox"
+        ) as pool:
+            statuses = list(pool.map(lambda group: self._attempt_and_record(*group), groups))
+        for status in statuses:
             if status == "delivered":
                 report.delivered += 1
             elif status == "retrying":
@@ -178,13 +221,20 @@ class Outbox:
                 report.parked += 1
         return report
 
+    def _attempt_and_record(self, delivery_id: str, alerts: list[dict[str, Any]]) -> str:
+        state = self._send(delivery_id, alerts)
+        self._record(alerts, state)
+        return str(state["status"])
+
     def retry_parked(self, watchlist_id: str | None = None) -> OutboxReport:
         """Queue the parked deliveries again (of one watchlist, or all), attempts reset."""
         report = OutboxReport()
-        body = build_parked_deliveries_body(watchlist_id, size=_DELIVERIES)
+        body = build_parked_deliveries_body(
+            watchlist_id, size=_DELIVERIES, field=self.channel.field
+        )
         while groups := self._grouped(body):
             for delivery_id, alerts in groups:
-                last = alerts[0]["delivery"]
+                last = alerts[0][self.channel.field]
                 state = pending_delivery(delivery_id, due=self.clock())
                 state["last_error"] = last.get("last_error")
                 self._record(alerts, state)
@@ -194,47 +244,35 @@ class Outbox:
     def _grouped(self, body: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
         """The deliveries ``body`` selects, each with all of its alerts (a delivery is never
         sent in part: its body is the same on every attempt)."""
-        with backend_errors("reading webhook deliveries"):
+        field = self.channel.field
+        with backend_errors(f"reading {self.channel.name} deliveries"):
             ids = read_delivery_ids(self.es.search(index=self.names.alerts, **body).body)
             if not ids:
                 return []
-            alerts_body = build_delivery_alerts_body(ids, size=_ALERTS)
+            alerts_body = build_delivery_alerts_body(ids, size=_ALERTS, field=field)
             response = self.es.search(index=self.names.alerts, **alerts_body)
         groups: dict[str, list[dict[str, Any]]] = {delivery_id: [] for delivery_id in ids}
         for hit in response["hits"]["hits"]:
             alert = hit["_source"]
-            groups[str(alert["delivery"]["delivery_id"])].append(alert)
+            groups[str(alert[field]["delivery_id"])].append(alert)
         return [(delivery_id, alerts) for delivery_id, alerts in groups.items() if alerts]
 
     def _send(self, delivery_id: str, alerts: list[dict[str, Any]]) -> dict[str, Any]:
-        """Make the next attempt of one delivery; its new ``delivery`` state."""
-        previous = alerts[0]["delivery"]
+        """Make the next attempt of one delivery; its new state."""
+        previous = alerts[0][self.channel.field]
         number = int(previous.get("attempts") or 0) + 1
         try:
             watchlist = self.watchlists.get(str(alerts[0]["watchlist_id"]))
         except WatchlistNotFoundError:
             return self._parked(delivery_id, number - 1, "the watchlist was deleted")
-        if not watchlist.webhook_url:
-            return self._parked(delivery_id, number - 1, "the watchlist has no webhook any more")
-        if watchlist.webhook_secret is None:
-            return self._parked(
-                delivery_id,
-                number - 1,
-                "refused: the webhook secret cannot be read (the key of api.secret_key or "
-                "storage.data_dir/secret.key is missing or wrong); never sent unsigned",
-            )
-        attempt = self._attempt(
-            watchlist.webhook_url,
-            delivery_payload(watchlist, alerts, delivery_id=delivery_id),
-            watchlist.webhook_secret.get_secret_value(),
-            policy=self.policy,
-            delivery_id=delivery_id,
-            number=number,
-        )
-        return state_after(attempt, delivery_id=delivery_id, policy=self.policy, now=self.clock())
+        attempt = self.channel.attempt(watchlist, delivery_id, alerts, number)
+        if isinstance(attempt, str):
+            return self._parked(delivery_id, number - 1, attempt)
+        policy = self.channel.policy
+        return state_after(attempt, delivery_id=delivery_id, policy=policy, now=self.clock())
 
     def _parked(self, delivery_id: str, attempts: int, reason: str) -> dict[str, Any]:
-        logger.warning("webhook delivery %s parked: %s", delivery_id, reason)
+        logger.warning("%s delivery %s parked: %s", self.channel.name, delivery_id, reason)
         return {
             "status": "parked",
             "delivery_id": delivery_id,
@@ -244,4 +282,5 @@ class Outbox:
         }
 
     def _record(self, alerts: list[dict[str, Any]], state: dict[str, Any]) -> None:
-        self.alerts.record_delivery([str(alert["alert_id"]) for alert in alerts], state)
+        ids = [str(alert["alert_id"]) for alert in alerts]
+        self.alerts.record_delivery(ids, state, field=self.channel.field)

@@ -46,7 +46,8 @@ _SECRET_ENV = "OUTBOX_CRASH_SECRET"
 
 @dataclass
 class Receiver:
-    """Records every POST; in ``hold`` mode keeps the next one unanswered until released."""
+    """Records every POST (headers, body, ``time.monotonic()`` of arrival); in ``hold`` mode
+    keeps the next one unanswered until released."""
 
     posts: list[dict[str, Any]] = field(default_factory=list)
     url: str = ""
@@ -70,7 +71,9 @@ def start_receiver() -> tuple[Receiver, http.server.ThreadingHTTPServer]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             with state.lock:
-                state.posts.append({"headers": dict(self.headers), "body": body})
+                state.posts.append(
+                    {"headers": dict(self.headers), "body": body, "at": time.monotonic()}
+                )
             state.received.set()
             if state.hold:
                 state.release.wait(30)

@@ -6,7 +6,8 @@ Order of decisions for every request (all of them are logged):
    is the "Request Rate Threshold Exceeded" page with `block_status`, no `Retry-After`
    (unless `config.retry_after`);
 2. identity: a User-Agent without an e-mail address gets the 403 undeclared-tool page;
-3. content: overlay (`add_file` / `remove` / `add_versions`), else a generated `form` index
+3. content: overlay (`add_file` / `remove` / `add_versions`), else the current-filings feed
+   of what `publish` released (`current`), else a generated `form` index
    listing the sample letters (with `list_samples`, built on the first index request), else
    the assembled full submission of a listed letter (with `full_submissions`), else
    synthetic filing, else real sample, else the S3 error of that host; then conditional GET
@@ -32,6 +33,7 @@ from pathlib import Path
 from . import errors, faults, letters, urls
 from .assembled import SubmissionAssembler
 from .config import FakeEdgarConfig
+from .current import CurrentFeed, Published
 from .errors import S3Errors
 from .faults import Fault, FaultTable, Injection
 from .letters import SampleLetter
@@ -42,7 +44,7 @@ from .overlays import Overlays, file_versions
 from .requestlog import RequestLog, RequestRecord
 from .routes import SampleRoutes
 from .samples import SampleStore
-from .synthetic import FormIndexes, SyntheticCorpus, SyntheticFiling
+from .synthetic import FormIndexes, Listed, SyntheticCorpus, SyntheticFiling
 from .urls import DAILY_INDEX, FULL_INDEX
 
 DECLARED_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -79,6 +81,7 @@ class EdgarApp:
         self._s3 = S3Errors(self.store)
         self._routes = SampleRoutes(self.store)
         self._overlays = Overlays()
+        self.feed = CurrentFeed()
         self._synthetic = SyntheticCorpus(())
         self._listing: FormIndexes | None = None
         self._listing_lock = threading.Lock()
@@ -138,6 +141,11 @@ class EdgarApp:
         """Undo `add_file` / `remove` / `add_versions` at `path`: serve what lies beneath."""
         self._overlays.restore(path)
 
+    def publish(self, filing: Listed, at: datetime | None = None) -> Published:
+        """Release `filing` (a sample letter, a synthetic filing) on the current-filings feed
+        now (or at `at`); it is served as before, the feed is how a poller learns of it."""
+        return self.feed.publish(filing, at)
+
     def inject(
         self, path_or_regex: str | re.Pattern[str], fault: Fault | str, times: int | None = 1
     ) -> Injection:
@@ -190,7 +198,8 @@ class EdgarApp:
             return self._listing
 
     def reset(self) -> None:
-        """Forget requests, block, violations, overlays and faults (synthetic filings stay)."""
+        """Forget requests, block, violations, overlays and faults (synthetic filings and
+        the filings published on the feed stay)."""
         self.log.clear()
         self.limiter.reset()
         self.fault_table.clear()
@@ -254,7 +263,8 @@ class EdgarApp:
         if overlaid:
             return reply or self._s3.missing(request.path)
         found = (
-            self._listed(request.path)
+            self.feed.resolve(request)
+            or self._listed(request.path)
             or self._assembled(request.path)
             or self._synthetic.resolve(request)
             or self._routes.resolve(request)

@@ -50,6 +50,8 @@ def test_create_read_replace_delete_with_a_key(watch_env: MakeEnv) -> None:
         "newest_found_at": None,
         "deliveries": {},
         "last_delivery": None,
+        "emails": {},
+        "last_email": None,
     }
 
     changed = {key: value for key, value in DEFINITION.items() if key != "webhook_secret"}

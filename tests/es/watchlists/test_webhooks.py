@@ -131,6 +131,7 @@ def test_a_receiver_that_keeps_failing_is_parked_then_retried_by_command(
         "retrying": 0,
         "parked": 0,
         "requeued": 1,
+        "email": {"delivered": 0, "retrying": 0, "parked": 0, "requeued": 0},
     }
     assert len(receiver.posts) == 3  # the receiver is back: delivered, with the same id
     assert len({post["headers"]["X-Corresp-Delivery"] for post in receiver.posts}) == 1

@@ -182,3 +182,44 @@ def test_index_prefix_must_be_a_valid_index_name() -> None:
     with pytest.raises(ConfigError) as exc_info:
         load_settings(None, environ={"CORRESP__ELASTICSEARCH__INDEX_PREFIX": "Bad Prefix"})
     assert "elasticsearch.index_prefix" in _problems(exc_info)
+
+
+def test_email_settings_name_the_key_at_fault(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "alerts:\n  smtp:\n    host: smtp.example.org\n    daily_at: '7am'\n    security: ssl\n"
+    )
+    with pytest.raises(ConfigError) as exc_info:
+        load_settings(path, environ={})
+    problems = _problems(exc_info)
+    assert "HH:MM" in problems["alerts.smtp.daily_at"]
+    assert "starttls" in problems["alerts.smtp.security"]
+
+    path.write_text("alerts:\n  smtp:\n    host: smtp.example.org\n")
+    with pytest.raises(ConfigError) as exc_info:
+        load_settings(path, environ={})
+    assert "from_address is required" in _problems(exc_info)["alerts.smtp"]
+
+    path.write_text(
+        "watchlists:\n  - id: desk\n    name: Desk\n    ciks: [320193]\n"
+        "    email: [desk@example.org]\n"
+    )
+    with pytest.raises(ConfigError) as exc_info:
+        load_settings(path, environ={})
+    (message,) = _problems(exc_info).values()
+    assert "desk have e-mail addresses but alerts.smtp.host is not set" in message
+
+    password = "smtp-password-never-shown"
+    loaded = load_settings(
+        path,
+        environ={
+            "CORRESP__ALERTS__SMTP__HOST": "smtp.example.org",
+            "CORRESP__ALERTS__SMTP__FROM_ADDRESS": "corresp@example.org",
+            "CORRESP__ALERTS__SMTP__USERNAME": "corresp",
+            "CORRESP__ALERTS__SMTP__PASSWORD": password,
+        },
+    ).settings
+    smtp = loaded.alerts.smtp
+    assert smtp.password is not None and smtp.password.get_secret_value() == password
+    assert password not in repr(loaded) and password not in str(loaded.model_dump())
+    assert loaded.watchlists[0].email == ["desk@example.org"]

@@ -47,7 +47,7 @@ def test_an_alert_page_filters_by_watchlist_and_time_and_continues_after_a_curso
 def test_the_alert_summary_is_read_from_its_aggregations() -> None:
     body = build_alert_summary_body("casinos")
     assert (body["query"], body["size"]) == (OF_WATCHLIST, 0)
-    assert set(body["aggs"]) == {"newest", "delivery", "latest_delivery"}
+    assert set(body["aggs"]) == {"newest", "delivery", "latest_delivery", "email", "latest_email"}
     delivery = {"status": "delivered", "last_attempt_at": "2024-05-01T12:00:00Z"}
     answer = {
         "hits": {"total": {"value": 3}},
@@ -55,6 +55,8 @@ def test_the_alert_summary_is_read_from_its_aggregations() -> None:
             "newest": {"value": 1.7e12, "value_as_string": "2024-05-01T12:00:00.000Z"},
             "delivery": {"buckets": [{"key": "delivered", "doc_count": 2}]},
             "latest_delivery": {"hit": {"hits": {"hits": [{"_source": {"delivery": delivery}}]}}},
+            "email": {"buckets": [{"key": "pending", "doc_count": 3}]},
+            "latest_email": {"hit": {"hits": {"hits": []}}},
         },
     }
     assert read_alert_summary(answer) == {
@@ -62,9 +64,18 @@ def test_the_alert_summary_is_read_from_its_aggregations() -> None:
         "newest_found_at": "2024-05-01T12:00:00.000Z",
         "deliveries": {"delivered": 2},
         "last_delivery": delivery,
+        "emails": {"pending": 3},
+        "last_email": None,
     }
     empty = read_alert_summary({"hits": {"total": {"value": 0}}, "aggregations": {}})
-    assert empty == {"total": 0, "newest_found_at": None, "deliveries": {}, "last_delivery": None}
+    assert empty == {
+        "total": 0,
+        "newest_found_at": None,
+        "deliveries": {},
+        "last_delivery": None,
+        "emails": {},
+        "last_email": None,
+    }
 
 
 def test_alert_ids_are_walked_without_their_source() -> None:
