@@ -14,7 +14,7 @@ from elasticsearch import Elasticsearch
 
 from indexer.data_folder import DataFolder, crawl_progress
 from indexer.errors import SearchBackendError
-from indexer.es_client import backend_errors
+from indexer.es_client import backend_errors, describe_indices, unassigned_warning
 from indexer.names import KINDS, Targets
 
 __all__ = ["HEALTH_TIMEOUT_SECONDS", "check_health"]
@@ -22,9 +22,15 @@ __all__ = ["HEALTH_TIMEOUT_SECONDS", "check_health"]
 HEALTH_TIMEOUT_SECONDS = 5.0
 
 
-def check_health(es: Elasticsearch, targets: Targets, *, folder: DataFolder) -> dict[str, Any]:
-    """The health report; ``ok`` and ``status`` (200 or 503) say whether all is well."""
+def check_health(
+    es: Elasticsearch, targets: Targets, *, folder: DataFolder, prefix: str
+) -> dict[str, Any]:
+    """The health report; ``ok`` and ``status`` (200 or 503) say whether all is well.
+
+    Shard copies the cluster cannot allocate (replicas on too few nodes: a yellow cluster
+    still serves) are a ``warnings`` entry, not a failure."""
     problems: list[str] = []
+    warnings: list[str] = []
     cluster: dict[str, Any] = {"reachable": False, "status": None}
     indices: dict[str, dict[str, Any]] = {
         kind: {"alias": targets.of(kind), "present": None, "documents": None} for kind in KINDS
@@ -33,9 +39,18 @@ def check_health(es: Elasticsearch, targets: Targets, *, folder: DataFolder) -> 
     try:
         with backend_errors("checking cluster health"):
             health = client.cluster.health()
-        cluster = {"reachable": True, "status": health.get("status")}
+        cluster = {
+            "reachable": True,
+            "status": health.get("status"),
+            "nodes": health.get("number_of_nodes"),
+            "unassigned_shards": health.get("unassigned_shards"),
+        }
         if cluster["status"] not in ("green", "yellow"):
             problems.append(f"cluster status is {cluster['status']}")
+        shapes = describe_indices(client, prefix)
+        warning = unassigned_warning(shapes, int(health.get("number_of_nodes") or 1))
+        if warning:
+            warnings.append(warning)
         for kind, entry in indices.items():
             with backend_errors(f"checking alias {entry['alias']}"):
                 entry["present"] = bool(client.indices.exists_alias(name=entry["alias"]))
@@ -51,6 +66,7 @@ def check_health(es: Elasticsearch, targets: Targets, *, folder: DataFolder) -> 
         "ok": not problems,
         "status": status,
         "error": "; ".join(problems) or None,
+        "warnings": warnings,
         "elasticsearch": cluster,
         "indices": indices,
         "crawl": None if progress is None else progress.to_dict(),

@@ -109,6 +109,12 @@ class SearchResults(BaseModel, Generic[HitT]):
         description="Pass as `cursor` for the next page; null at the end."
     )
     query: QueryInfo
+    partial: bool = Field(
+        False,
+        description="True when the answer is incomplete: stopped at the time limit, or some "
+        "shards failed (partial_reason says which; never presented as complete).",
+    )
+    partial_reason: str | None = None
 
 
 class ThreadRef(BaseModel):
@@ -310,12 +316,19 @@ class StatsResponse(BaseModel):
     days_to_close: DaysToClose
     top_topics: list[FacetBucket]
     warnings: list[str] = []
+    partial: bool = Field(False, description="True when a search behind it was incomplete.")
+    partial_reason: str | None = None
 
 
 class HealthResponse(BaseModel):
     ok: bool
     status: int
     error: str | None = None
-    elasticsearch: dict[str, Any] = Field(description="reachable, cluster status.")
+    warnings: list[str] = Field(
+        [], description="What works but needs attention (shard copies not allocated)."
+    )
+    elasticsearch: dict[str, Any] = Field(
+        description="reachable, cluster status, nodes, unassigned shards."
+    )
     indices: dict[str, dict[str, Any]] = Field(description="Per alias: present, documents.")
     crawl: dict[str, Any] | None = Field(None, description="Crawl cursors, when a ledger exists.")

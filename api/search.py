@@ -59,8 +59,13 @@ class ResultPage:
     facets: dict[str, list[dict[str, Any]]]
     next_cursor: str | None
     query: ParsedQuery
-    complete: bool = True
-    """False when the search was stopped at the time limit: total, facets, hits are partial."""
+    partial: tuple[str, ...] = ()
+    """Why total, facets and hits are incomplete (stopped at the time limit, shards that
+    failed); empty when the answer is complete."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.partial
 
 
 def stopped_warning(timeout_seconds: float | None) -> str:
@@ -70,6 +75,28 @@ def stopped_warning(timeout_seconds: float | None) -> str:
         f"the search was stopped{limit}: the total, counts and hits are incomplete "
         "(use fewer phrases, prefix searches or common words)"
     )
+
+
+def partial_reasons(timeout_seconds: float | None, *responses: dict[str, Any]) -> list[str]:
+    """Why an answer made of ``responses`` is incomplete: a search stopped at the time
+    limit, or shards that failed (the cluster answered for the others only)."""
+    reasons = []
+    if any(response.get("timed_out") for response in responses):
+        reasons.append(stopped_warning(timeout_seconds))
+    failed = sum(int((r.get("_shards") or {}).get("failed") or 0) for r in responses)
+    if failed:
+        total = sum(int((r.get("_shards") or {}).get("total") or 0) for r in responses)
+        causes = [
+            str(((failure.get("reason") or {}).get("reason")) or failure.get("reason") or "")
+            for response in responses
+            for failure in (response.get("_shards") or {}).get("failures") or []
+        ]
+        cause = f" ({causes[0][:200]})" if causes and causes[0] else ""
+        reasons.append(
+            f"{failed} of {total} shards failed{cause}: the total, counts and hits cover the "
+            "other shards only; try again, and see `corresp es status`"
+        )
+    return reasons
 
 
 class SearchService:
@@ -110,10 +137,8 @@ class SearchService:
         return dict(response["_source"]) if response.get("found") else None
 
     def stopped_notes(self, *responses: dict[str, Any]) -> list[str]:
-        """The warning for answers made of ``responses`` when one was stopped (else none)."""
-        if any(response.get("timed_out") for response in responses):
-            return [stopped_warning(self.timeout_seconds)]
-        return []
+        """Why an answer made of ``responses`` is partial (``partial_reasons``), else none."""
+        return partial_reasons(self.timeout_seconds, *responses)
 
     def find(self, kind: SearchKind, filters: LetterFilters, page: PageRequest) -> ResultPage:
         """One page of ``kind`` matching ``filters``, with snippets, facets and next cursor."""
@@ -128,7 +153,7 @@ class SearchService:
             facets=read_facets(response.get("aggregations") or {}, list(kind.facets)),
             next_cursor=next_cursor(page, hits),
             query=parsed,
-            complete=not response.get("timed_out"),
+            partial=tuple(partial_reasons(self.timeout_seconds, response)),
         )
 
     def export(self, kind: SearchKind, filters: LetterFilters, order: SortOrder) -> Scan:

@@ -58,4 +58,6 @@ def build_stats(
             for bucket in aggs.get("topics", {}).get("buckets", ())
         ],
         "warnings": warnings,
+        "partial": bool(notes),
+        "partial_reason": "; ".join(notes) or None,
     }

@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from indexer.data_folder import DataFolder
 from indexer.settings import Settings
 from indexer.watchlists.alert_store import AlertStore
-from indexer.watchlists.indices import WatchIndices
+from indexer.watchlists.indices import Shapes, WatchIndices
 from indexer.watchlists.models import WatchlistConfig
 from indexer.watchlists.secrets import secret_box
 from indexer.watchlists.store import WatchlistStore
@@ -43,6 +43,7 @@ class WatchService:
         configured: list[WatchlistConfig],
         secret_key: SecretStr | None = None,
         environ: Mapping[str, str] | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         names = WatchIndices(index_prefix)
         box = secret_box(secret_key, DataFolder(data_dir), create=True)
@@ -51,6 +52,7 @@ class WatchService:
         self.ticker_path = DataFolder(data_dir).ticker_map
         self.configured = configured
         self._environ = environ
+        self._shapes = shapes
         self._synced = threading.Event()
         self._lock = threading.Lock()
 
@@ -62,6 +64,7 @@ class WatchService:
             data_dir=settings.storage.data_dir,
             configured=list(settings.watchlists),
             secret_key=settings.api.secret_key,
+            shapes=settings.elasticsearch.indices.shapes("watchlists", "alerts"),
         )
 
     def ready(self) -> SyncReport | None:
@@ -72,7 +75,7 @@ class WatchService:
         with self._lock:
             if self._synced.is_set():  # another request synced while this one waited
                 return None
-            self.store.ensure()
+            self.store.ensure(self._shapes)
             report = sync_config_watchlists(self.store, self.configured, environ=self._environ)
             self._synced.set()
         if report.written or report.removed:

@@ -36,9 +36,9 @@ from elasticsearch import Elasticsearch
 from bench.cases import Case, print_cases
 from bench.scratch import scratch_run
 from crawler.handoff import alert_engine_for, send_due
+from indexer.incoming import IncomingLetter
 from indexer.ingest import Ingester
 from indexer.lifecycle import ensure_schema, index_names
-from indexer.models import IncomingLetter
 from indexer.settings import Settings
 from tests.conftest import remove_prefix
 from tests.es.api.conftest import sample_letters

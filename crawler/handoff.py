@@ -147,6 +147,7 @@ def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
         ticker_path=folder.ticker_map,
         box=secret_box(settings.api.secret_key, folder, create=True),
         daily_at=settings.alerts.smtp.daily_time,
+        shapes=settings.elasticsearch.indices.shapes("watchlists", "alerts"),
     )
 
 
@@ -203,7 +204,11 @@ def ingest_pending(
         reader.filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
     es = make_es_client(settings.elasticsearch)
     try:
-        targets = ensure_schema(es, index_names(settings.elasticsearch.index_prefix))
+        targets = ensure_schema(
+            es,
+            index_names(settings.elasticsearch.index_prefix),
+            layout=settings.elasticsearch.indices,
+        )
         ingester = Ingester(
             es,
             targets,
@@ -249,7 +254,7 @@ def reindex(
     reader = _Reader(settings, state, store)
     es = make_es_client(settings.elasticsearch)
     try:
-        targets = new_indices(es, names)
+        targets = new_indices(es, names, layout=settings.elasticsearch.indices)
         taxonomy = taxonomy_for(settings.normalizer.taxonomy_path)
         ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)

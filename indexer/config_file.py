@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -192,10 +193,24 @@ def _describe(exc: ValidationError, env_keys: dict[str, str]) -> list[tuple[str,
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] not in ("missing", "value_error") and "input" in error:
                 message += f" (got {error['input']!r})"
+            if error["type"] == "value_error":
+                dotted, message = _narrowed(loc, dotted, message)
         if dotted in env_keys:
             message += f" (from environment variable {env_keys[dotted]})"
         problems.append((dotted, message))
     return problems
+
+
+_SUBKEY = re.compile(r"^(?P<key>[a-z_]+(?:\.[a-z0-9_]+)+): (?P<message>.+)$", re.DOTALL)
+
+
+def _narrowed(loc: list[str], dotted: str, message: str) -> tuple[str, str]:
+    """A section's check that names the key at fault as "sub.key: message" (a model
+    validator sees the whole section) is reported under that key."""
+    match = _SUBKEY.match(message)
+    if match is None or match["key"].split(".", 1)[0] not in _known_fields(loc):
+        return dotted, message
+    return ".".join([*loc, match["key"]]), match["message"]
 
 
 def _known_fields(parent: list[str]) -> list[str]:

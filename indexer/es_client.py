@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
@@ -21,9 +21,12 @@ from indexer.settings import ElasticsearchConfig
 
 __all__ = [
     "ClusterInfo",
+    "IndexHealth",
     "backend_errors",
     "describe_cluster",
+    "describe_indices",
     "make_es_client",
+    "unassigned_warning",
     "wait_until_ready",
 ]
 
@@ -62,14 +65,67 @@ class ClusterInfo:
         return tuple(name for name in OPTIONAL_MODULES if not self.has(name))
 
 
+@dataclass(frozen=True)
+class IndexHealth:
+    """Shards and replicas of one index, and how many of its copies are not allocated."""
+
+    index: str
+    status: str
+    shards: int
+    replicas: int
+    active_shards: int
+    unassigned_shards: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def describe_indices(es: Elasticsearch, prefix: str) -> list[IndexHealth]:
+    """The health of every index of ``prefix`` (``_cluster/health?level=indices``)."""
+    with backend_errors("reading index health"):
+        health = es.cluster.health(index=f"{prefix}*", level="indices")
+    found = health.get("indices") or {}
+    return [
+        IndexHealth(
+            index=name,
+            status=str(entry.get("status", "unknown")),
+            shards=int(entry.get("number_of_shards", 0)),
+            replicas=int(entry.get("number_of_replicas", 0)),
+            active_shards=int(entry.get("active_shards", 0)),
+            unassigned_shards=int(entry.get("unassigned_shards", 0)),
+        )
+        for name, entry in sorted(found.items())
+    ]
+
+
+def unassigned_warning(indices: list[IndexHealth], number_of_nodes: int) -> str | None:
+    """Why some shard copies are not allocated, for people; None when all are."""
+    unassigned = sum(index.unassigned_shards for index in indices)
+    if not unassigned:
+        return None
+    most = max(index.replicas for index in indices)
+    hint = (
+        f" (replicas {most} need at least {most + 1} nodes, the cluster has {number_of_nodes}: "
+        "add nodes or lower elasticsearch.indices.*.replicas)"
+        if most + 1 > number_of_nodes
+        else ""
+    )
+    return f"{unassigned} shard copies are not allocated{hint}"
+
+
 def make_es_client(
     cfg: ElasticsearchConfig, *, url: str | None = None, timeout_seconds: float | None = None
 ) -> Elasticsearch:
-    """A client for the configured cluster (or ``url``), with credentials when configured."""
+    """A client for the configured cluster (or ``url``), with credentials when configured.
+
+    With several node URLs, a request that cannot reach a node (or gets its 502/503/504) is
+    sent to the next one, once per other node; with one, it is never retried here (callers
+    decide)."""
+    hosts = url.split(",") if url else cfg.hosts()
     options: dict[str, Any] = {
         "request_timeout": timeout_seconds or cfg.request_timeout_seconds,
         "retry_on_timeout": False,
-        "max_retries": 0,
+        "max_retries": len(hosts) - 1,
     }
     if api_key := cfg.api_key.get_secret_value():
         options["api_key"] = api_key
@@ -77,7 +133,7 @@ def make_es_client(
         options["basic_auth"] = (cfg.username, cfg.password.get_secret_value())
     if cfg.ca_certs:
         options["ca_certs"] = cfg.ca_certs
-    return Elasticsearch(url or cfg.effective_url(), **options)
+    return Elasticsearch(hosts, **options)
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from indexer.errors import SchemaError
 from indexer.es_client import backend_errors
 from indexer.names import KINDS, IndexNames, Targets
 from indexer.schema import SCHEMA_VERSION, index_template, mappings
+from indexer.settings import IndexLayout, IndexShape
 
 __all__ = [
     "analysis_is_rich",
@@ -55,14 +56,28 @@ def count_documents(es: Elasticsearch, targets: Targets) -> dict[str, int]:
     return counts
 
 
-def ensure_schema(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) -> Targets:
-    """Install templates and first indices where missing; return the aliases to use."""
+def ensure_schema(
+    es: Elasticsearch, names: IndexNames, *, layout: IndexLayout | None = None
+) -> Targets:
+    """Install templates and first indices where missing; return the aliases to use.
+
+    ``layout`` (``elasticsearch.indices``) sets shards and replicas in the templates; a
+    changed replica count is applied to the existing indices at once, a changed shard count
+    waits for ``corresp reindex`` (logged)."""
+    layout = layout or IndexLayout()
     rich = analysis_is_rich(es)
     with backend_errors("installing index templates"):
         for kind in KINDS:
+            shape = layout.shape(kind)
             es.indices.put_index_template(
                 name=names.template(kind),
-                **index_template(kind, pattern=names.pattern(kind), rich=rich, replicas=replicas),
+                **index_template(
+                    kind,
+                    pattern=names.pattern(kind),
+                    rich=rich,
+                    shards=shape.shards,
+                    replicas=shape.replicas,
+                ),
             )
         aliases = names.aliases
         fresh = names.new_indices()
@@ -72,7 +87,30 @@ def ensure_schema(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) ->
                 logger.info("created %s behind alias %s", fresh.of(kind), aliases.of(kind))
             else:
                 _add_new_fields(es, aliases.of(kind), kind, rich=rich)
+                _apply_shape(es, aliases.of(kind), layout.shape(kind))
     return aliases
+
+
+def _apply_shape(es: Elasticsearch, alias: str, shape: IndexShape) -> None:
+    """Set the configured replica count on the indices behind ``alias`` where it differs
+    (replicas are a dynamic setting); log where the shard count differs."""
+    current = es.indices.get_settings(
+        index=alias, name="index.number_of_*", flat_settings=True
+    ).body
+    for index, entry in current.items():
+        settings = entry.get("settings", {})
+        if int(settings.get("index.number_of_replicas", 0)) != shape.replicas:
+            es.indices.put_settings(index=index, settings={"number_of_replicas": shape.replicas})
+            logger.info("%s: replicas set to %d", index, shape.replicas)
+        shards = int(settings.get("index.number_of_shards", 1))
+        if shards != shape.shards:
+            logger.warning(
+                "%s has %d primary shard(s), elasticsearch.indices asks for %d: "
+                "`corresp reindex` moves it to the new count",
+                index,
+                shards,
+                shape.shards,
+            )
 
 
 def _add_new_fields(es: Elasticsearch, alias: str, kind: str, *, rich: bool) -> None:
@@ -100,9 +138,12 @@ def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]
     return found
 
 
-def new_indices(es: Elasticsearch, names: IndexNames, *, replicas: int = 0) -> Targets:
-    """Create empty indices of the current schema for a reindex (not yet behind aliases)."""
-    ensure_schema(es, names, replicas=replicas)
+def new_indices(
+    es: Elasticsearch, names: IndexNames, *, layout: IndexLayout | None = None
+) -> Targets:
+    """Create empty indices of the current schema (and of ``layout``'s shards and replicas)
+    for a reindex, not yet behind aliases."""
+    ensure_schema(es, names, layout=layout)
     targets = names.new_indices(datetime.now(UTC))
     with backend_errors("creating indices for the reindex"):
         for kind in KINDS:

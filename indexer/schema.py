@@ -184,15 +184,18 @@ def mappings(kind: str, *, rich: bool) -> dict[str, Any]:
     return copy.deepcopy(_MAPPINGS[kind](rich=rich))
 
 
-def index_template(kind: str, *, pattern: str, rich: bool, replicas: int = 0) -> dict[str, Any]:
-    """The body of the composable index template of ``kind``."""
+def index_template(
+    kind: str, *, pattern: str, rich: bool, shards: int = 1, replicas: int = 0
+) -> dict[str, Any]:
+    """The body of the composable index template of ``kind`` (``elasticsearch.indices``
+    gives its shards and replicas)."""
     return {
         "index_patterns": [pattern],
         "priority": 200,
         "version": SCHEMA_VERSION,
         "template": {
             "settings": {
-                "number_of_shards": 1,
+                "number_of_shards": shards,
                 "number_of_replicas": replicas,
                 "analysis": _analysis(rich=rich),
             },

@@ -347,12 +347,53 @@ class ManagedNodeConfig(_Section):
     _urls = field_validator("download_url", "maven_repository_url")(_check_url)
 
 
+class IndexShape(_Section):
+    """Primary shards and replicas of one kind of index."""
+
+    shards: Annotated[int, Field(ge=1, le=1024)] = Field(
+        1,
+        description="Primary shards (fixed when an index is created: `corresp reindex` moves "
+        "to a new count). Aim for 10-50 GB per shard.",
+    )
+    replicas: Annotated[int, Field(ge=0, le=15)] = Field(
+        0,
+        description="Copies of each shard on other nodes (applied to existing indices at "
+        "once). 0 on the managed single node; at least 1 on a cluster.",
+    )
+
+
+class IndexLayout(_Section):
+    """Shards and replicas per kind of index."""
+
+    letters: IndexShape = Field(default_factory=IndexShape, description="Letters.")
+    comments: IndexShape = Field(default_factory=IndexShape, description="Staff comments.")
+    threads: IndexShape = Field(default_factory=IndexShape, description="Review threads.")
+    watchlists: IndexShape = Field(default_factory=IndexShape, description="Watchlists.")
+    alerts: IndexShape = Field(default_factory=IndexShape, description="Watchlist alerts.")
+
+    def shape(self, kind: str) -> IndexShape:
+        """The shape of ``kind`` (``letters``, ``comments``, ``threads``, ``watchlists``,
+        ``alerts``)."""
+        shape = getattr(self, kind)
+        assert isinstance(shape, IndexShape)
+        return shape
+
+    def items(self) -> list[tuple[str, IndexShape]]:
+        return [(kind, self.shape(kind)) for kind in IndexLayout.model_fields]
+
+    def shapes(self, *kinds: str) -> dict[str, tuple[int, int]]:
+        """``(shards, replicas)`` of ``kinds``."""
+        return {kind: (self.shape(kind).shards, self.shape(kind).replicas) for kind in kinds}
+
+
 class ElasticsearchConfig(_Section):
     """The Elasticsearch cluster that stores and serves letters, comments and threads."""
 
     url: str = Field(
         "",
-        description="Cluster URL (any 8.x or 9.x). Empty = the managed local node.",
+        description="Cluster URL (any 8.x or 9.x), or several of its nodes separated by "
+        "commas (a request that cannot reach one goes to the next). Empty = the managed "
+        "local node.",
     )
     index_prefix: str = Field(
         "corresp-", description="Prefix of every index, alias and template this project owns."
@@ -369,11 +410,21 @@ class ElasticsearchConfig(_Section):
     managed: ManagedNodeConfig = Field(
         default_factory=ManagedNodeConfig, description="The managed local node."
     )
+    indices: IndexLayout = Field(
+        default_factory=IndexLayout,
+        description="Shards and replicas per kind of index, applied by the index templates.",
+    )
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _check_url(value) if value.strip() else ""
+        """One URL, or several nodes of one cluster separated by commas."""
+        urls = [part for part in (piece.strip() for piece in value.split(",")) if part]
+        return ",".join(_check_url(url) for url in urls)
+
+    def hosts(self) -> list[str]:
+        """The node URLs to send requests to (the managed node's when none is configured)."""
+        return self.effective_url().split(",")
 
     @field_validator("index_prefix")
     @classmethod
@@ -390,6 +441,19 @@ class ElasticsearchConfig(_Section):
         # The client accepts one kind of credentials; naming both was a traceback at start.
         if self.api_key.get_secret_value() and self.username:
             raise ValueError("set either api_key or username and password, not both")
+        return self
+
+    @model_validator(mode="after")
+    def _replicas_need_nodes(self) -> ElasticsearchConfig:
+        if self.url:
+            return self
+        for kind, shape in self.indices.items():
+            if shape.replicas:
+                raise ValueError(
+                    f"indices.{kind}.replicas: the managed node is a single node, which "
+                    f"cannot hold {shape.replicas} replica(s) (each copy needs another node); "
+                    "use 0, or set elasticsearch.url to a cluster"
+                )
         return self
 
     def effective_url(self) -> str:

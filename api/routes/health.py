@@ -23,7 +23,12 @@ router = APIRouter(tags=["operations"])
 )
 def health(service: ServiceDep, settings: SettingsDep) -> JSONResponse:
     """200 when Elasticsearch answers and every alias exists, 503 otherwise."""
-    report = check_health(service.es, service.targets, folder=DataFolder(settings.storage.data_dir))
+    report = check_health(
+        service.es,
+        service.targets,
+        folder=DataFolder(settings.storage.data_dir),
+        prefix=settings.elasticsearch.index_prefix,
+    )
     body = HealthResponse.model_validate(report).model_dump(mode="json")
     return JSONResponse(body, status_code=report["status"])
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep, SettingsDep, page_request
 from api.schemas import CommentHit, LetterHit, SearchResults
-from api.search import SearchService, stopped_warning
+from api.search import SearchService
 from indexer.search.body import query_info
 from indexer.search.kinds import COMMENTS, LETTERS, SearchKind
 from indexer.search.params import CommentSearchParams, LetterSearchParams
@@ -38,14 +38,15 @@ def run_search(
     page = page_request(order, size=params.size, cursor=params.cursor, api=settings.api)
     result = service.find(kind, params, page)
     query = query_info(result.query)
-    if not result.complete:
-        query["warnings"].append(stopped_warning(service.timeout_seconds))
+    query["warnings"].extend(result.partial)
     return {
         "total": result.total,
         "hits": result.hits,
         "facets": result.facets,
         "next_cursor": result.next_cursor,
         "query": query,
+        "partial": not result.complete,
+        "partial_reason": "; ".join(result.partial) or None,
     }
 
 

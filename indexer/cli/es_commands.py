@@ -8,7 +8,14 @@ from rich.markup import escape
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, report
 from indexer.errors import SearchBackendError
-from indexer.es_client import ClusterInfo, describe_cluster, make_es_client
+from indexer.es_client import (
+    ClusterInfo,
+    IndexHealth,
+    describe_cluster,
+    describe_indices,
+    make_es_client,
+    unassigned_warning,
+)
 from indexer.node.process import ManagedNode
 from indexer.settings import Settings
 
@@ -72,10 +79,16 @@ def status(cli_ctx: CliContext, as_json: bool) -> None:
 
 def read_cluster_info(settings: Settings) -> ClusterInfo:
     """Describe the configured cluster; ``SearchBackendError`` when it cannot be reached."""
+    return _read_cluster(settings)[0]
+
+
+def _read_cluster(settings: Settings) -> tuple[ClusterInfo, list[IndexHealth]]:
+    """The cluster and the health of this project's indices (of ``index_prefix``)."""
     url = settings.elasticsearch.shown_url()
     es = make_es_client(settings.elasticsearch, timeout_seconds=5)
     try:
-        return describe_cluster(es, url=url)
+        info = describe_cluster(es, url=url)
+        return info, describe_indices(es, settings.elasticsearch.index_prefix)
     finally:
         es.close()
 
@@ -86,7 +99,7 @@ def _print_status(settings: Settings, *, as_json: bool) -> None:
     node = ManagedNode(settings) if managed else None
     pid = node.pid() if node else None
     try:
-        info = read_cluster_info(settings)
+        info, indices = _read_cluster(settings)
     except SearchBackendError as exc:
         if as_json:
             emit_json({"running": False, "url": url, "managed": managed, "error": str(exc)})
@@ -110,6 +123,8 @@ def _print_status(settings: Settings, *, as_json: bool) -> None:
                 "modules": info.modules,
                 "plugins": info.plugins,
                 "missing_optional_modules": info.missing_optional_modules,
+                "indices": [index.to_dict() for index in indices],
+                "warning": unassigned_warning(indices, info.number_of_nodes),
             }
         )
         return
@@ -127,3 +142,20 @@ def _print_status(settings: Settings, *, as_json: bool) -> None:
         out.print(f"distribution cache: {node.cache_dir}")
     if missing := info.missing_optional_modules:
         out.print(f"without: {', '.join(missing)} (the project falls back where it needs them)")
+    _print_indices(indices, info.number_of_nodes)
+
+
+def _print_indices(indices: list[IndexHealth], number_of_nodes: int) -> None:
+    if not indices:
+        out.print("indices: none yet")
+        return
+    out.print("indices (shards × copies, health):")
+    for index in indices:
+        unassigned = f", {index.unassigned_shards} unassigned" if index.unassigned_shards else ""
+        out.print(
+            f"  {index.index}: {index.shards} primary × {index.replicas + 1} "
+            f"copies, {index.status}{unassigned}",
+            markup=False,
+        )
+    if warning := unassigned_warning(indices, number_of_nodes):
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")

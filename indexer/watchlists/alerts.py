@@ -33,7 +33,7 @@ from indexer.documents import edgar_url
 from indexer.es_client import backend_errors
 from indexer.normalize.letter import Letter
 from indexer.watchlists.alert_store import AlertStore
-from indexer.watchlists.indices import WatchIndices
+from indexer.watchlists.indices import Shapes, WatchIndices
 from indexer.watchlists.mail import digest_due, digest_id
 from indexer.watchlists.matching import Match, in_window, match_letters, search_requests
 from indexer.watchlists.models import Watchlist, WatchlistConfig
@@ -207,11 +207,12 @@ def ensure_alert_engine(
     ticker_path: Path,
     box: SecretBox | None,
     daily_at: tuple[int, int] = (7, 0),
+    shapes: Shapes | None = None,
 ) -> AlertEngine:
     """Indices ready, ``config.yaml``'s watchlists (``configured``) synced: the engine for an
     ingest into the indices of ``index_prefix``."""
     names = WatchIndices(index_prefix)
     store = WatchlistStore(es, names, box=box)
-    store.ensure()
+    store.ensure(shapes)
     sync_config_watchlists(store, configured)
     return AlertEngine(es, names, ticker_path=ticker_path, box=box, daily_at=daily_at)

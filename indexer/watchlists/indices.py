@@ -10,6 +10,7 @@ and threads that ``corresp reindex`` rebuilds and swaps, so a reindex never touc
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,13 @@ from elasticsearch import Elasticsearch
 from indexer.errors import SchemaError
 from indexer.es_client import backend_errors
 
-__all__ = ["WATCH_SCHEMA_VERSION", "WatchIndices", "ensure_watch_indices", "watch_mappings"]
+__all__ = [
+    "WATCH_SCHEMA_VERSION",
+    "Shapes",
+    "WatchIndices",
+    "ensure_watch_indices",
+    "watch_mappings",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -109,21 +116,29 @@ def watch_mappings() -> dict[str, dict[str, Any]]:
     return {"watchlists": _watchlist_mappings(), "alerts": _alert_mappings()}
 
 
+Shapes = Mapping[str, tuple[int, int]]
+"""(primary shards, replicas) by index kind (``watchlists``, ``alerts``)."""
+
+
 def ensure_watch_indices(
-    es: Elasticsearch, names: WatchIndices, *, replicas: int = 0
+    es: Elasticsearch, names: WatchIndices, *, shapes: Shapes | None = None
 ) -> WatchIndices:
-    """Create the two indices where missing and bring their mappings up to date."""
+    """Create the two indices where missing (of ``shapes``, default one shard and no
+    replica) and bring their mappings, and replica counts, up to date."""
     mappings = watch_mappings()
     with backend_errors("installing the watchlist indices"):
         for kind, index in (("watchlists", names.watchlists), ("alerts", names.alerts)):
+            shards, replicas = (shapes or {}).get(kind, (1, 0))
             meta = {"corresp": kind, "schema_version": WATCH_SCHEMA_VERSION}
             body = {**mappings[kind], "_meta": meta}
             if es.indices.exists(index=index):
                 es.indices.put_mapping(index=index, **body)
+                if shapes is not None:
+                    es.indices.put_settings(index=index, settings={"number_of_replicas": replicas})
                 continue
             created = es.options(ignore_status=400).indices.create(
                 index=index,
-                settings={"number_of_shards": 1, "number_of_replicas": replicas},
+                settings={"number_of_shards": shards, "number_of_replicas": replicas},
                 mappings=body,
             )
             error = created.get("error")

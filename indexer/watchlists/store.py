@@ -25,7 +25,7 @@ from indexer.watchlists.errors import (
     WatchlistConflictError,
     WatchlistNotFoundError,
 )
-from indexer.watchlists.indices import WatchIndices, ensure_watch_indices
+from indexer.watchlists.indices import Shapes, WatchIndices, ensure_watch_indices
 from indexer.watchlists.models import Watchlist
 from indexer.watchlists.redaction import ensure_secret_redaction
 from indexer.watchlists.secrets import SecretBox
@@ -62,8 +62,9 @@ class WatchlistStore:
         it secrets are never written, and stored ones read as absent."""
         ensure_secret_redaction()  # stored secrets stay out of the client's DEBUG traces
 
-    def ensure(self) -> None:
-        ensure_watch_indices(self.es, self.names)
+    def ensure(self, shapes: Shapes | None = None) -> None:
+        """The indices present, of ``shapes`` (``elasticsearch.indices``)."""
+        ensure_watch_indices(self.es, self.names, shapes=shapes)
 
     def all(self) -> list[Watchlist]:
         """Every watchlist, by id."""

@@ -42,6 +42,19 @@ def test_client_from_config_reaches_the_node(es_url: str) -> None:
         client.close()
 
 
+def test_a_list_of_nodes_goes_on_to_the_next_when_one_is_down(es_url: str) -> None:
+    """``elasticsearch.url`` may name several nodes: a node that cannot be reached is
+    passed over (here the first, where nothing listens), and no request fails for it."""
+    config = ElasticsearchConfig(url=f"http://127.0.0.1:9, {es_url}")
+    assert config.hosts() == ["http://127.0.0.1:9", es_url.rstrip("/")]
+    client = make_es_client(config, timeout_seconds=5)
+    try:
+        for _ in range(6):  # the client rotates over its nodes: each one is tried first
+            assert client.cluster.health()["status"] in ("green", "yellow")
+    finally:
+        client.close()
+
+
 def test_api_errors_become_backend_errors(es: Elasticsearch, es_prefix: str) -> None:
     with pytest.raises(SearchBackendError, match="404") as exc_info, backend_errors("reading"):
         es.indices.get(index=f"{es_prefix}absent")

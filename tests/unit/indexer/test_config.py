@@ -223,3 +223,32 @@ def test_email_settings_name_the_key_at_fault(tmp_path: Path) -> None:
     assert smtp.password is not None and smtp.password.get_secret_value() == password
     assert password not in repr(loaded) and password not in str(loaded.model_dump())
     assert loaded.watchlists[0].email == ["desk@example.org"]
+
+
+def test_impossible_index_shapes_name_the_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as exc_info:
+        load_settings(None, environ={"CORRESP__ELASTICSEARCH__INDICES__COMMENTS__REPLICAS": "1"})
+    message = _problems(exc_info)["elasticsearch.indices.comments.replicas"]
+    assert (
+        "single node" in message
+        and "CORRESP__ELASTICSEARCH__INDICES__COMMENTS__REPLICAS" in message
+    )
+    path = tmp_path / "c.yaml"
+    path.write_text("elasticsearch:\n  indices:\n    letters: {shards: 0}\n")
+    with pytest.raises(ConfigError) as exc_info:
+        load_settings(path, environ={})
+    assert (
+        "greater than or equal to 1" in _problems(exc_info)["elasticsearch.indices.letters.shards"]
+    )
+    on_cluster = load_settings(
+        None,
+        environ={
+            "CORRESP__ELASTICSEARCH__URL": "http://search.example.org:9200",
+            "CORRESP__ELASTICSEARCH__INDICES__LETTERS__REPLICAS": "2",
+            "CORRESP__ELASTICSEARCH__INDICES__LETTERS__SHARDS": "3",
+        },
+    ).settings
+    assert on_cluster.elasticsearch.indices.shapes("letters", "alerts") == {
+        "letters": (3, 2),
+        "alerts": (1, 0),
+    }
