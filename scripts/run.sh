@@ -87,7 +87,6 @@ demo=(
   "CORRESP__EDGAR__USER_AGENT=${user_agent:-corresp offline demo demo@example.org}"
   "CORRESP__EDGAR__MAX_REQUESTS_PER_SECOND=10"
   "CORRESP__CRAWLER__START_DATE=2016-01-01"
-  "CORRESP__CRAWLER__SCHEDULE__CURRENT_FEED="
 )
 for host in WWW DATA EFTS; do demo+=("CORRESP__EDGAR__BASE_URLS__$host=http://127.0.0.1:$port"); done
 
