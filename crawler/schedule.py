@@ -15,6 +15,7 @@ running job finishes the filings in hand, the ledger is flushed and the process 
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import threading
 import time
@@ -35,6 +36,7 @@ __all__ = [
     "IndexRetry",
     "build_scheduler",
     "check_schedule",
+    "cron_trigger",
     "run_schedule",
 ]
 
@@ -48,6 +50,51 @@ BACKFILL_SLICE = 5000
 _JOB_KEYS = ("daily_index", "current_feed", "submissions", "backfill")
 
 
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+"""Crontab's day-of-week numbers: 0 (and 7) is Sunday."""
+
+
+def _weekday_names(field: str) -> str:
+    """A crontab day-of-week field with its numbers turned into day names.
+
+    APScheduler 3 numbers weekdays from Monday = 0, so ``from_crontab("* * * * 1-5")`` would
+    fire Tuesday to Saturday; names mean the same to both. A numeric item (``1-5``, ``0``,
+    ``*/2``, ``1-5/2``, ``7``) becomes the list of days it stands for in crontab; names and
+    ``*`` are kept."""
+    items = []
+    for item in field.split(","):
+        span, _, step_text = item.partition("/")
+        if span != "*" and not re.fullmatch(r"[0-7](-[0-7])?", span):
+            items.append(item)  # names (mon-fri), or something the trigger will reject
+            continue
+        if span == "*" and not step_text:
+            items.append(item)
+            continue
+        first, _, last = span.partition("-") if span != "*" else ("0", "", "6")
+        step = int(step_text) if step_text.isdigit() and int(step_text) > 0 else 1
+        stop = int(last) if last else (int(first) if not step_text else 6)
+        days = range(int(first), stop + 1, step)
+        items.append(",".join(_WEEKDAYS[day % 7] for day in days) or item)
+    return ",".join(dict.fromkeys(",".join(items).split(",")))
+
+
+def cron_trigger(expression: str, timezone: str) -> CronTrigger:
+    """The trigger of a standard 5-field cron expression (minute hour day month weekday,
+    Sunday = 0 or 7); raises ``ValueError`` when it is not one."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ValueError(f"wrong number of fields; got {len(fields)}, expected 5")
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=_weekday_names(weekday),
+        timezone=timezone,
+    )
+
+
 def check_schedule(settings: Settings) -> list[tuple[str, str]]:
     """Problems with the cron expressions, as ``(key, message)`` (a config-check plugin)."""
     problems = []
@@ -57,7 +104,7 @@ def check_schedule(settings: Settings) -> list[tuple[str, str]]:
         if not expression:
             continue
         try:
-            CronTrigger.from_crontab(expression, timezone=schedule.timezone)
+            cron_trigger(expression, schedule.timezone)
         except ValueError as exc:
             problems.append((f"crawler.schedule.{key}", f"{expression!r}: {exc}"))
     return problems
@@ -164,7 +211,7 @@ def build_scheduler(settings: Settings, crawler: Crawler) -> BackgroundScheduler
     for name, job in _jobs(settings, crawler, retry).items():
         expression = getattr(schedule, name)
         if expression:
-            trigger = CronTrigger.from_crontab(expression, timezone=schedule.timezone)
+            trigger = cron_trigger(expression, schedule.timezone)
             scheduler.add_job(run_scheduled_job, trigger, args=[name, job], id=name, name=name)
     scheduler.add_job(
         retry.tick,
