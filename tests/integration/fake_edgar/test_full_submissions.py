@@ -131,7 +131,7 @@ def test_backfill_makes_one_request_per_filing_and_records_no_problem(
 ) -> None:
     config = FakeEdgarConfig(list_samples=True, full_submissions=True)
     with FakeEdgar(samples_dir, config) as edgar:
-        env = crawler_env(edgar, tmp_path, edgar__max_requests_per_second="10")
+        env = crawler_env(edgar, tmp_path)  # 9 requests/s, the default ceiling
         runner = CliRunner()
         backfill = runner.invoke(
             cli,
