@@ -1,10 +1,12 @@
-"""``corresp es up|down|status``: the managed local Elasticsearch node and cluster status."""
+"""``corresp es up|down|status``: the managed local Elasticsearch node and cluster status
+(``corresp es cluster`` is in ``indexer.cli.cluster_commands``)."""
 
 from __future__ import annotations
 
 import click
 from rich.markup import escape
 
+from indexer.cli.cluster_commands import cluster_group
 from indexer.cli.context import CliContext, pass_cli
 from indexer.cli.output import emit_json, err, out, report
 from indexer.errors import SearchBackendError
@@ -29,8 +31,12 @@ def es_group() -> None:
     With elasticsearch.url empty the project uses a managed single-node Elasticsearch
     whose files are under storage.data_dir/elasticsearch; `up` obtains the distribution once
     (Elastic's tarball, else Maven Central) into a cache shared by every data folder, and
-    starts it. With elasticsearch.url set, nothing is started or stopped.
+    starts it. With elasticsearch.url set, nothing is started or stopped. `cluster` runs
+    several managed nodes as one cluster on this machine.
     """
+
+
+es_group.add_command(cluster_group)
 
 
 @es_group.command("up")

@@ -7,7 +7,9 @@ through every parent folder. Where one is closed to other users (a checkout unde
 a ``mktemp -d`` folder), the node's folder is ``/var/lib/corresp-es/<digest of the data
 folder>/`` instead, always the same one for the same data folder, and
 ``<data_dir>/elasticsearch`` is a symbolic link to it: the node's files are found where the
-README says, and ``corresp es down --purge`` removes both.
+README says, and ``corresp es down --purge`` removes both. The nodes of a managed cluster
+(``corresp es cluster up``) keep theirs the same way under
+``<data_dir>/elasticsearch-cluster/node-<n>/``.
 
 **Distributions are shared**, one per version, by every data folder of the machine (about
 130 MB each, never written by a node): ``elasticsearch.managed.distribution_cache_dir`` when
@@ -96,10 +98,12 @@ class NodePaths:
         return removed
 
 
-def node_paths(data_dir: Path) -> NodePaths:
+def node_paths(data_dir: Path, folder: str = "") -> NodePaths:
     """The node folder of ``data_dir``: in place, unless root runs us and the service user
-    could not reach it."""
-    link = DataFolder(data_dir.resolve()).elasticsearch
+    could not reach it. ``folder`` names a member of the managed test cluster
+    (``elasticsearch-cluster/node-1``); empty = the single node's ``elasticsearch``."""
+    data = DataFolder(data_dir.resolve())
+    link = data.root / folder if folder else data.elasticsearch
     if os.geteuid() != 0 or reachable_by_others(link):
         return NodePaths(root=link, link=link)
     digest = hashlib.sha256(str(link).encode()).hexdigest()[:12]

@@ -1,11 +1,14 @@
-"""Running the managed single-node Elasticsearch: start, stop, purge and inspect its process.
+"""Running a managed Elasticsearch node: start, stop, purge and inspect its process.
 
-Its files and the shared distribution cache are placed by ``indexer.node.paths``. The node
-listens on 127.0.0.1 only, with single-node discovery and security off (loopback only), and
-never as root: when started by root it runs as ``elasticsearch.managed.service_user`` through
-``runuser``. It runs in a session of its own, so a Ctrl-C meant for the command that started
-it does not reach it: whoever started it stops it (``corresp es down``, ``corresp run`` or
-``make run`` on exit).
+A node plays a ``NodeRole``: by default the single node of config.yaml
+(``elasticsearch.managed``, single-node discovery); ``indexer.node.cluster`` gives the members
+of a managed loopback cluster their own names, ports, folders and discovery settings. Its
+files and the shared distribution cache are placed by ``indexer.node.paths``. A node
+listens on 127.0.0.1 only, with security off (loopback only), and never as root: when
+started by root it runs as ``elasticsearch.managed.service_user`` through ``runuser``. It
+runs in a session of its own, so a Ctrl-C meant for the command that started it does not
+reach it: whoever started it stops it (``corresp es down``, ``corresp run`` or ``make run``
+on exit).
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import NodeError, SearchBackendError
@@ -27,21 +31,48 @@ from indexer.node.distribution import Distribution, ensure_distribution
 from indexer.node.paths import NodePaths, default_cache_dir, node_paths, reachable_by_others
 from indexer.settings import Settings
 
-__all__ = ["ManagedNode"]
+__all__ = ["ManagedNode", "NodeRole", "single_node_role"]
 
 Report = Callable[[str], None]
 _STOP_TIMEOUT_SECONDS = 60
 _MIN_JAVA = {8: 17, 9: 21}
 
 
-class ManagedNode:
-    """The local node described by ``settings.elasticsearch.managed``."""
+@dataclass(frozen=True)
+class NodeRole:
+    """Who a managed node is: its name, cluster, ports, folder, heap and discovery."""
 
-    def __init__(self, settings: Settings) -> None:
+    name: str
+    cluster: str
+    http_port: int
+    transport_port: int
+    heap: str
+    folder: str = ""
+    """Folder under the data folder; empty = ``elasticsearch`` (the single node)."""
+    discovery: Mapping[str, str] = field(default_factory=lambda: {"discovery.type": "single-node"})
+
+
+def single_node_role(settings: Settings) -> NodeRole:
+    """The single node of ``elasticsearch.managed``."""
+    cfg = settings.elasticsearch.managed
+    return NodeRole(
+        name="corresp-local",
+        cluster="corresp",
+        http_port=cfg.http_port,
+        transport_port=cfg.transport_port,
+        heap=cfg.heap,
+    )
+
+
+class ManagedNode:
+    """A local node: by default the one described by ``settings.elasticsearch.managed``."""
+
+    def __init__(self, settings: Settings, role: NodeRole | None = None) -> None:
         self.settings = settings
         self.cfg = settings.elasticsearch.managed
-        self.paths: NodePaths = node_paths(settings.storage.data_dir)
-        self.url = f"http://127.0.0.1:{self.cfg.http_port}"
+        self.role = role or single_node_role(settings)
+        self.paths: NodePaths = node_paths(settings.storage.data_dir, self.role.folder)
+        self.url = f"http://127.0.0.1:{self.role.http_port}"
 
     @property
     def cache_dir(self) -> Path:
@@ -56,12 +87,15 @@ class ManagedNode:
             return None
         return pid if _is_elasticsearch(pid) else None
 
-    def up(self, report: Report) -> Distribution:
-        """Start the node unless it runs; return once the cluster is yellow or green."""
+    def up(self, report: Report, *, wait: bool = True) -> Distribution:
+        """Start the node unless it runs; return once the cluster is yellow or green (or at
+        once after the launch with ``wait=False``: a cluster member cannot be healthy
+        before enough of the others run)."""
         distribution = ensure_distribution(self.cfg, self.cache_dir, report)
         if self.pid() is not None:
             report(f"Elasticsearch is already running (pid {self.pid()}) at {self.url}")
-            self._wait_ready()
+            if wait:
+                self._wait_ready()
             return distribution
         java_home = _java_home(self.cfg.java_home, distribution)
         _check_java(java_home, distribution.version)
@@ -76,11 +110,22 @@ class ManagedNode:
                 f"service user {user} cannot pass through a parent folder of the data folder"
             )
         self._launch(distribution, java_home, user)
-        self._wait_ready()
+        if wait:
+            self._wait_ready()
         state = {"version": distribution.version, "kind": distribution.kind}
         state |= {"home": str(distribution.home), "url": self.url}
         self.paths.state_file.write_text(json.dumps(state))
         return distribution
+
+    def kill(self) -> int | None:
+        """SIGKILL the node, as a crash or a lost machine would stop it; return its PID."""
+        pid = self.pid()
+        if pid is None:
+            return None
+        os.kill(pid, signal.SIGKILL)
+        while _is_elasticsearch(pid):
+            time.sleep(0.05)
+        return pid
 
     def down(self, report: Report) -> bool:
         """Stop the node; return whether one was running."""
@@ -166,18 +211,18 @@ class ManagedNode:
     def _launch(self, distribution: Distribution, java_home: Path, user: str | None) -> None:
         env = {
             "ES_JAVA_HOME": str(java_home),
-            "ES_JAVA_OPTS": f"-Xms{self.cfg.heap} -Xmx{self.cfg.heap}",
+            "ES_JAVA_OPTS": f"-Xms{self.role.heap} -Xmx{self.role.heap}",
             "ES_PATH_CONF": str(self.paths.config),
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "LANG": "C.UTF-8",
         }
         settings = {
-            "cluster.name": "corresp",
-            "node.name": "corresp-local",
-            "discovery.type": "single-node",
+            "cluster.name": self.role.cluster,
+            "node.name": self.role.name,
+            **self.role.discovery,
             "network.host": "127.0.0.1",
-            "http.port": str(self.cfg.http_port),
-            "transport.port": str(self.cfg.transport_port),
+            "http.port": str(self.role.http_port),
+            "transport.port": str(self.role.transport_port),
             "path.data": str(self.paths.data),
             "path.logs": str(self.paths.logs),
             "xpack.security.enabled": "false",
