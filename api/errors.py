@@ -13,7 +13,9 @@ Every error leaves the API in one JSON shape::
 
 ``install_error_handlers`` maps, besides ``ApiError``: request validation errors (FastAPI's
 422) to 400 naming the parameter; ``SearchBackendError`` (Elasticsearch unreachable or
-failing, translated in ``indexer.es_client``) to 503; Starlette's HTTP errors (unknown
+failing, translated in ``indexer.es_client``) to 503, except ``QueryLimitError`` (a request
+beyond a cluster limit, ``indexer.cluster_limits``: too many buckets or clauses) to 400 with
+what to narrow; Starlette's HTTP errors (unknown
 route, wrong method: ``Allow`` lists every method of the path) to their status; anything
 else to a logged 500 (``UnexpectedErrorMiddleware``: the exception ends there).
 """
@@ -31,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from indexer.errors import SearchBackendError
+from indexer.errors import QueryLimitError, SearchBackendError
 
 __all__ = [
     "ApiError",
@@ -196,9 +198,15 @@ def install_error_handlers(
     _add_handler(app, ApiError, _on_api_error)
     _add_handler(app, RequestValidationError, _on_validation_error)
     _add_handler(app, SearchBackendError, on_backend)
+    _add_handler(app, QueryLimitError, _on_limit)
     _add_handler(app, StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, _on_unexpected_error)  # outside the middleware
     app.add_middleware(UnexpectedErrorMiddleware)
+
+
+def _on_limit(_request: Request, exc: QueryLimitError) -> JSONResponse:
+    """A request beyond a cluster limit: the asker's to narrow, not a cluster failure."""
+    return _answer(400, str(exc))
 
 
 def _add_handler(app: FastAPI, kind: type[E], handle: Callable[[Request, E], JSONResponse]) -> None:

@@ -180,6 +180,7 @@ class SearchService:
             scan_page(body, size=SCAN_PAGE_SIZE, pit=pit, after=None),
             action="reading matches",
         )
+        _complete_or_raise(first)
         return Scan(self, index, body, pit=first.get("pit_id", pit), first=first)
 
     def open_point_in_time(self, index: str) -> str:
@@ -233,6 +234,7 @@ class Scan:
         page = scan_page(self._body, size=SCAN_PAGE_SIZE, pit=self._pit, after=after)
         response = self._service.search(self._index, page, action="reading matches")
         self._pit = response.get("pit_id", self._pit)
+        _complete_or_raise(response)
         return list(response["hits"]["hits"])
 
     def close(self) -> None:
@@ -240,3 +242,10 @@ class Scan:
         pit, self._pit = self._pit, None
         if pit is not None:
             self._service.release_point_in_time(pit)
+
+
+def _complete_or_raise(response: dict[str, Any]) -> None:
+    """A walk never goes on past a page some shards could not answer: rows would be missing
+    from an export that looks complete."""
+    if reasons := partial_reasons(None, response):
+        raise SearchBackendError(f"reading matches stopped: {reasons[0]}")

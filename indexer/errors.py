@@ -62,6 +62,11 @@ class SearchBackendError(IndexerError):
     """Elasticsearch could not be reached or answered with an error."""
 
 
+class QueryLimitError(SearchBackendError):
+    """A request asked for more than the cluster allows (too many buckets or clauses, an
+    expired point in time); the message says what to narrow. Not an unavailable cluster."""
+
+
 class NodeError(IndexerError):
     """The managed local Elasticsearch node could not be obtained, started or stopped."""
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from indexer.errors import SearchBackendError
+from indexer.cluster_limits import limit_message
+from indexer.errors import QueryLimitError, SearchBackendError
 from indexer.settings import ElasticsearchConfig
 
 __all__ = [
@@ -142,6 +143,8 @@ def backend_errors(action: str) -> Iterator[None]:
     try:
         yield
     except ApiError as exc:
+        if limit := limit_message(exc.body):
+            raise QueryLimitError(f"{action}: {limit}") from exc
         reason = _api_reason(exc)
         raise SearchBackendError(
             f"{action}: Elasticsearch answered {exc.meta.status}: {reason}"
