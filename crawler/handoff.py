@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from elasticsearch import Elasticsearch
 
 from crawler.client import EdgarClient
 from crawler.company_filings import CompanyFilings, ciks_of
-from crawler.edgar.sgml import Submission, parse_submission
-from crawler.errors import ParseError, RawReadError
-from crawler.extract.letters import letter_from_documents, letters_in_submission
 from crawler.extract.ocr import OcrOptions
+from crawler.letter_pool import LetterMaker, MadeLetters, MakerSetup, worker_count
 from crawler.parsed import ParsedSubmissions
 from crawler.state import CrawlState, StoredFiling
 from crawler.store import RawStore
@@ -42,7 +40,6 @@ from indexer.cli.alert_commands import outboxes_for
 from indexer.data_folder import DataFolder
 from indexer.errors import IndexingError, SearchBackendError
 from indexer.es_client import make_es_client
-from indexer.incoming import IncomingLetter
 from indexer.ingest import Ingester
 from indexer.lifecycle import (
     count_documents,
@@ -51,7 +48,7 @@ from indexer.lifecycle import (
     new_indices,
     swap_aliases,
 )
-from indexer.normalize.topics import taxonomy_for
+from indexer.normalize.letter import Letter
 from indexer.settings import Settings
 from indexer.watchlists.alerts import AlertEngine, ensure_alert_engine
 from indexer.watchlists.outbox import OutboxReport
@@ -60,7 +57,6 @@ from indexer.watchlists.secrets import secret_box
 __all__ = [
     "HandoffReport",
     "alert_engine_for",
-    "incoming_letters",
     "ingest_pending",
     "reindex",
     "send_due",
@@ -98,43 +94,6 @@ class HandoffReport:
     error: str | None = None
     searchable: dict[str, int] | None = None
     """Letters, comments and threads searchable after this pass (None if not counted)."""
-
-
-def incoming_letters(
-    stored: StoredFiling,
-    store: RawStore,
-    *,
-    ocr: OcrOptions | None = None,
-    parsed: Submission | None = None,
-) -> list[IncomingLetter]:
-    """The letters of a stored filing, with the ledger's facts where the filing lacks them:
-    its own letter, or the letters filed inside it (a CORRESP document in an S-1/A).
-
-    ``parsed`` is its submission as parsed at download; without it the raw store is read
-    (``RawReadError``, ``ParseError`` when that fails)."""
-    raw = store.read(stored.raw_path) if parsed is None else None
-    if isinstance(raw, dict):
-        return [
-            letter_from_documents(
-                stored.accession,
-                raw,
-                form=stored.form,
-                ciks=(stored.cik,),
-                company=stored.company,
-                filing_date=stored.filing_date,
-                released_on=stored.released_on,
-                first_seen_at=stored.first_seen_at,
-                ocr=ocr,
-            )
-        ]
-    submission = parsed or parse_submission(raw or b"", source=stored.raw_path)
-    letters = letters_in_submission(
-        submission,
-        released_on=stored.released_on,
-        first_seen_at=stored.first_seen_at,
-        ocr=ocr,
-    )
-    return [letter if letter.ciks else replace(letter, ciks=(stored.cik,)) for letter in letters]
 
 
 def alert_engine_for(es: Elasticsearch, settings: Settings) -> AlertEngine:
@@ -209,18 +168,11 @@ def ingest_pending(
             index_names(settings.elasticsearch.index_prefix),
             layout=settings.elasticsearch.indices,
         )
-        ingester = Ingester(
-            es,
-            targets,
-            taxonomy=taxonomy_for(settings.normalizer.taxonomy_path),
-            alerts=alert_engine_for(es, settings),
-        )
-        while batch := state.stored_filings(
-            only_pending_ingest=True, limit=_BATCH, skip=reader.unreadable
-        ):
+        ingester = Ingester(es, targets, alerts=alert_engine_for(es, settings))
+        for batch, letters in reader.batches(state.stored_filings(only_pending_ingest=True)):
             accessions = [filing.accession for filing in batch]
             try:
-                result = ingester.ingest(reader.letters(batch))
+                result = ingester.index_letters(letters)
             except (SearchBackendError, IndexingError) as exc:
                 state.record_ingest_failure(accessions, str(exc))
                 raise
@@ -240,6 +192,7 @@ def ingest_pending(
         logger.warning("indexing postponed: %s", exc)
     finally:
         es.close()
+        reader.maker.close()
     report.unreadable = len(reader.unreadable)
     report.awaiting = state.count_awaiting_ingest()
     return report
@@ -255,12 +208,10 @@ def reindex(
     es = make_es_client(settings.elasticsearch)
     try:
         targets = new_indices(es, names, layout=settings.elasticsearch.indices)
-        taxonomy = taxonomy_for(settings.normalizer.taxonomy_path)
-        ingester = Ingester(es, targets, taxonomy=taxonomy, refresh=False)
+        ingester = Ingester(es, targets, refresh=False)
         stored = state.stored_filings(only_pending_ingest=False)
-        for start in range(0, len(stored), _BATCH):
-            batch = stored[start : start + _BATCH]
-            ingester.ingest(reader.letters(batch))
+        for batch, letters in reader.batches(stored):
+            ingester.index_letters(letters)
             if progress is not None:
                 progress(len(batch))
         swap_aliases(es, names, targets)
@@ -274,13 +225,15 @@ def reindex(
         report.comments = report.searchable["comments"]
     finally:
         es.close()
+        reader.maker.close()
     report.unreadable = len(reader.unreadable)
     report.awaiting = state.count_awaiting_ingest()
     return report
 
 
 class _Reader:
-    """Makes the letters of stored filings; remembers those that could not be read."""
+    """Makes the normalized letters of stored filings (on every core, ``LetterMaker``);
+    remembers those that could not be read."""
 
     def __init__(
         self,
@@ -290,27 +243,48 @@ class _Reader:
         parsed: ParsedSubmissions | None = None,
     ) -> None:
         self.state = state
-        self.store = store
         self.parsed = parsed
         self.filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
-        self.ocr = OcrOptions.from_config(settings.crawler.ocr)
+        setup = MakerSetup(
+            store_root=store.root,
+            data_dir=settings.storage.data_dir,
+            ocr=OcrOptions.from_config(settings.crawler.ocr),
+            taxonomy_path=settings.normalizer.taxonomy_path,
+        )
+        self.maker = LetterMaker(setup, workers=worker_count(settings.normalizer.workers))
         self.unreadable: dict[str, str] = {}
         """Why each unreadable filing of this pass could not be read, by accession."""
 
     def readable(self, accessions: Iterable[str]) -> list[str]:
         return [accession for accession in accessions if accession not in self.unreadable]
 
-    def letters(self, batch: list[StoredFiling]) -> Iterator[IncomingLetter]:
-        for filing in batch:
-            submission = None if self.parsed is None else self.parsed.take(filing.accession)
-            try:
-                letters = incoming_letters(filing, self.store, ocr=self.ocr, parsed=submission)
-            except (ParseError, RawReadError, OSError) as exc:
-                self._unreadable(filing.accession, f"unreadable raw filing: {exc}")
-                continue
-            for letter in letters:
-                cik = letter.ciks[0] if letter.ciks else filing.cik
-                yield replace(letter, company_filings=self.filings.listed(cik))
+    def batches(
+        self, stored: list[StoredFiling]
+    ) -> Iterator[tuple[list[StoredFiling], list[Letter]]]:
+        """``stored`` in batches, each with its letters; the workers make the next batch's
+        letters while the caller indexes this one."""
+        chunks = [stored[start : start + _BATCH] for start in range(0, len(stored), _BATCH)]
+        ahead = self._start(chunks[0]) if chunks else None
+        for number, chunk in enumerate(chunks):
+            assert ahead is not None
+            made = ahead()
+            ahead = self._start(chunks[number + 1]) if number + 1 < len(chunks) else None
+            yield chunk, self._letters(made)
+
+    def _start(self, batch: list[StoredFiling]) -> Callable[[], list[MadeLetters]]:
+        jobs = [
+            (filing, None if self.parsed is None else self.parsed.take(filing.accession))
+            for filing in batch
+        ]
+        return self.maker.start(jobs)
+
+    def _letters(self, made: list[MadeLetters]) -> list[Letter]:
+        letters: list[Letter] = []
+        for filing in made:
+            if filing.unreadable is not None:
+                self._unreadable(filing.accession, filing.unreadable)
+            letters.extend(filing.letters)
+        return letters
 
     def _unreadable(self, accession: str, reason: str) -> None:
         self.unreadable[accession] = reason

@@ -274,6 +274,11 @@ class NormalizerConfig(_Section):
         description="Topic taxonomy (YAML, the format of indexer/normalize/topics.yaml) to use "
         "instead of the built-in one; relative to the config file's folder. Empty = built-in.",
     )
+    workers: Annotated[int, Field(ge=0, le=64)] = Field(
+        0,
+        description="Processes that read and normalize letters during `corresp index`, "
+        "`reindex`, `backfill` and crawls (large batches only); 0 = one per core.",
+    )
 
 
 class StorageConfig(_Section):

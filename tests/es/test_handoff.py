@@ -23,6 +23,7 @@ from elasticsearch import Elasticsearch
 
 import crawler.download
 import crawler.handoff
+import crawler.letter_pool
 from crawler.cycle import Crawler
 from crawler.edgar.sgml import Submission
 from crawler.handoff import reindex
@@ -142,7 +143,7 @@ def test_a_crawled_submission_is_parsed_once_between_download_and_index(
 
         return parse_and_count
 
-    for module in (crawler.download, crawler.handoff):
+    for module in (crawler.download, crawler.letter_pool):
         monkeypatch.setattr(module, "parse_submission", counting(module.parse_submission))
 
     with FakeEdgar(samples_dir) as edgar:
