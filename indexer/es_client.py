@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
+from elasticsearch.serializer import OrjsonSerializer
 
 from indexer.cluster_limits import limit_message
 from indexer.errors import QueryLimitError, SearchBackendError
@@ -134,7 +135,7 @@ def make_es_client(
         options["basic_auth"] = (cfg.username, cfg.password.get_secret_value())
     if cfg.ca_certs:
         options["ca_certs"] = cfg.ca_certs
-    return Elasticsearch(hosts, **options)
+    return Elasticsearch(hosts, serializer=OrjsonSerializer(), **options)
 
 
 @contextmanager
