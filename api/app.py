@@ -37,6 +37,7 @@ from api.routes import (
 )
 from api.schemas import ErrorResponse
 from api.search import SearchService
+from api.timing import server_timing
 from api.web import routes as web
 from api.web import watch_routes
 from api.web.rendering import StaticAssets
@@ -113,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_access_control(app, settings.api)  # api.require_key_for_reads
+    app.add_middleware(server_timing)  # Server-Timing: time in Elasticsearch and in all
     app.add_middleware(base_headers)  # nosniff, no framing, on every answer
     for router in ROUTERS:
         app.include_router(router, responses=_ERRORS)

@@ -27,6 +27,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from api.timing import backend_call
 from indexer.errors import SearchBackendError
 from indexer.es_client import backend_errors
 from indexer.names import Targets
@@ -123,14 +124,14 @@ class SearchService:
         """
         if limited and self.timeout_seconds is not None:
             body = with_timeout(body, seconds=self.timeout_seconds)
-        with backend_errors(action):
+        with backend_errors(action), backend_call():
             return dict(self.es.search(index=index, **body))
 
     def get(
         self, index: str, doc_id: str, *, excludes: tuple[str, ...] = ()
     ) -> dict[str, Any] | None:
         """The source of one document, or ``None`` when there is no such document."""
-        with backend_errors(f"reading {doc_id}"):
+        with backend_errors(f"reading {doc_id}"), backend_call():
             response = self.es.options(ignore_status=404).get(
                 index=index, id=doc_id, source_excludes=list(excludes) or None
             )

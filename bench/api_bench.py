@@ -4,8 +4,9 @@ Starts `corresp serve` on the indices of `bench/scale_corpus.py` (prefix ``scale
 sends a fixed mix of requests (phrase search, boolean query with filters, facets with
 highlights, thread lookups, comment search, deep cursor pages) for a fixed number of rounds
 at each concurrency, and prints p50/p95/p99 latency and queries per second (targets:
-p95 <= 50 ms at concurrency 1, <= 150 ms at 8). It also walks the cursor of a broad query
-past 10,000 hits and checks that no hit comes twice.
+p95 <= 50 ms at concurrency 1, <= 150 ms at 8), then the same per request kind with the
+time spent in Elasticsearch (from each answer's ``Server-Timing``) beside it. It also walks
+the cursor of a broad query past 10,000 hits and checks that no hit comes twice.
 
     .venv/bin/python -m bench.api_bench [--prefix scale-] [--requests 400]
 """
@@ -14,40 +15,67 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from bench.api_server import running_api
-from bench.query_mix import search_mix
+from bench.query_mix import MixRequest, search_mix
 
 TARGET_P95_MS = {1: 50.0, 8: 150.0}
 
 
+_ES_MS = re.compile(r"es;dur=([\d.]+)")
+
+
 def _measure(
-    base: str, mix: list[tuple[str, dict[str, str]]], *, concurrency: int, requests: int
-) -> tuple[list[float], float, int]:
+    base: str, mix: list[MixRequest], *, concurrency: int, requests: int
+) -> tuple[list[float], float, int, dict[str, list[tuple[float, float]]]]:
+    """Latencies (ms), queries/s, server errors, and per kind ``(latency, time in
+    Elasticsearch)`` pairs read from each answer's ``Server-Timing``."""
     latencies: list[float] = []
+    by_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     errors = 0
     with httpx.Client(base_url=base, timeout=30) as client:
 
-        def one(index: int) -> tuple[float, int]:
-            path, params = mix[index % len(mix)]
+        def one(index: int) -> tuple[str, float, float, int]:
+            item = mix[index % len(mix)]
             started = time.perf_counter()
-            status = client.get(path, params=params).status_code
-            return (time.perf_counter() - started) * 1000, status
+            answer = client.get(item.path, params=item.params)
+            latency = (time.perf_counter() - started) * 1000
+            timing = _ES_MS.search(answer.headers.get("server-timing", ""))
+            return item.kind, latency, float(timing.group(1)) if timing else 0.0, answer.status_code
 
         for index in range(len(mix)):  # warm-up
             one(index)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
-            for latency, status in pool.map(one, range(requests)):
+            for kind, latency, es_ms, status in pool.map(one, range(requests)):
                 latencies.append(latency)
+                by_kind[kind].append((latency, es_ms))
                 errors += status >= 500
         elapsed = time.perf_counter() - started
-    return latencies, requests / elapsed, errors
+    return latencies, requests / elapsed, errors, by_kind
+
+
+def _print_kinds(by_kind: dict[str, list[tuple[float, float]]]) -> None:
+    """Per request kind: p50 and p95 latency, and the median time spent in Elasticsearch."""
+    for kind, pairs in sorted(by_kind.items(), key=lambda item: -_pct([p[0] for p in item[1]], 95)):
+        latencies = [latency for latency, _ in pairs]
+        es_ms = [es for _, es in pairs]
+        print(
+            f"    {kind:<12} n={len(pairs):<4} p50 {_pct(latencies, 50):6.1f} ms  "
+            f"p95 {_pct(latencies, 95):6.1f} ms  in Elasticsearch p50 {_pct(es_ms, 50):6.1f} ms"
+        )
+
+
+def _pct(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * percent / 100), len(ordered) - 1)] if ordered else 0.0
 
 
 def _walk_past_10000(client: httpx.Client) -> tuple[int, int]:
@@ -74,7 +102,7 @@ def main() -> int:
     with running_api(args.prefix) as base:
         with httpx.Client(base_url=base, timeout=30) as client:
             total = client.get("/search").json()["total"]
-            mix = [(item.path, item.params) for item in search_mix(client, random.Random(3))]
+            mix = search_mix(client, random.Random(3))
             walked, duplicates = _walk_past_10000(client)
         print(
             f"API benchmark on {total:,} letters (prefix {args.prefix!r}), {len(mix)} request "
@@ -82,7 +110,7 @@ def main() -> int:
         )
         ok = True
         for concurrency in (1, 8):
-            latencies, qps, errors = _measure(
+            latencies, qps, errors, by_kind = _measure(
                 base, mix, concurrency=concurrency, requests=args.requests
             )
             q = statistics.quantiles(latencies, n=100)
@@ -94,6 +122,7 @@ def main() -> int:
                 f"p99 {p99:6.1f} ms  {qps:6.1f} queries/s  {errors} errors   "
                 f"(p95 target {target:.0f} ms: {p95 / target:.2f}x)"
             )
+            _print_kinds(by_kind)
         print(
             f"  cursor walk: {walked:,} distinct hits, {duplicates} duplicates "
             f"(past 10,000: {'yes' if walked > 10_000 else 'no'})"
