@@ -20,7 +20,7 @@ import httpx
 
 from tests.ports import free_port
 
-__all__ = ["running_api"]
+__all__ = ["api_process", "running_api"]
 
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -28,6 +28,15 @@ READY_TIMEOUT_SECONDS = 60.0
 @contextmanager
 def running_api(prefix: str, *, workers: int = 1, log_path: Path | None = None) -> Iterator[str]:
     """Run ``corresp serve`` on the ``prefix`` indices; yield its base URL while it runs."""
+    with api_process(prefix, workers=workers, log_path=log_path) as (base, _server):
+        yield base
+
+
+@contextmanager
+def api_process(
+    prefix: str, *, workers: int = 1, log_path: Path | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``running_api`` that also yields the server process (to read its memory)."""
     port = free_port()
     env = os.environ | {"CORRESP__ELASTICSEARCH__INDEX_PREFIX": prefix}
     if url := os.environ.get("ELASTICSEARCH_URL"):
@@ -43,7 +52,7 @@ def running_api(prefix: str, *, workers: int = 1, log_path: Path | None = None) 
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_healthy(base, server)
-            yield base
+            yield base, server
         finally:
             server.terminate()
             try:
