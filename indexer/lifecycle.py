@@ -138,6 +138,13 @@ def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]
     return found
 
 
+_LOADING = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+"""A reindex's new indices while they load: no refresh, the translog written every 5 s
+rather than on every request (a crash means running the reindex again; nothing serves
+from them yet)."""
+_SERVING = {"index": {"refresh_interval": None, "translog.durability": None}}
+
+
 def new_indices(
     es: Elasticsearch, names: IndexNames, *, layout: IndexLayout | None = None
 ) -> Targets:
@@ -147,9 +154,7 @@ def new_indices(
     targets = names.new_indices(datetime.now(UTC))
     with backend_errors("creating indices for the reindex"):
         for kind in KINDS:
-            es.indices.create(
-                index=targets.of(kind), settings={"index": {"refresh_interval": "-1"}}
-            )
+            es.indices.create(index=targets.of(kind), settings=_LOADING)
     return targets
 
 
@@ -159,9 +164,8 @@ def swap_aliases(es: Elasticsearch, names: IndexNames, new: Targets) -> list[str
     actions: list[dict[str, dict[str, str]]] = []
     with backend_errors("swapping aliases"):
         for kind in KINDS:
-            es.indices.put_settings(
-                index=new.of(kind), settings={"index": {"refresh_interval": None}}
-            )
+            es.indices.put_settings(index=new.of(kind), settings=_SERVING)
+            es.indices.flush(index=new.of(kind))  # every loaded document on disk
             es.indices.refresh(index=new.of(kind))
             actions += [
                 {"remove": {"index": index, "alias": names.aliases.of(kind)}} for index in old[kind]
