@@ -40,9 +40,10 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from indexer.config_file import load_settings
 from indexer.watchlists.webhooks import verify_signature
-from tests.es.outbox_crash import Receiver, start_receiver
+from tests.es.outbox_crash import Receiver, child_environment, start_receiver
 from tests.fake_edgar import FakeEdgar
 from tests.fake_edgar.letters import SampleLetter, sample_letters
+from tests.fake_edgar.samples import SampleStore
 
 WATCHLIST = "fresh"
 SECRET = "freshness-secret-0123456789"
@@ -87,13 +88,12 @@ class FreshnessResult:
 
 def trial_letters(samples_dir: Path, count: int, seed: int) -> list[SampleLetter]:
     """``count`` distinct sample letters, chosen at random (seeded) across the samples."""
-    letters = [letter for letter in sample_letters_of(samples_dir)]
+    letters = sample_letters_of(samples_dir)
     return random.Random(seed).sample(letters, min(count, len(letters)))
 
 
 def sample_letters_of(samples_dir: Path) -> tuple[SampleLetter, ...]:
-    with FakeEdgar(samples_dir) as edgar:
-        return sample_letters(edgar.store)
+    return sample_letters(SampleStore.at(samples_dir))
 
 
 def _write_config(folder: Path, receiver: Receiver, ciks: list[int]) -> Path:
@@ -124,12 +124,7 @@ def _write_config(folder: Path, receiver: Receiver, ciks: list[int]) -> Path:
 
 
 def _environment(folder: Path, edgar: FakeEdgar, es_url: str, prefix: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CORRESP")}
-    return env | {
-        "CORRESP_CONFIG": str(folder / "config.yaml"),
-        "CORRESP__STORAGE__DATA_DIR": str(folder / "data"),
-        "CORRESP__ELASTICSEARCH__URL": es_url,
-        "CORRESP__ELASTICSEARCH__INDEX_PREFIX": prefix,
+    return child_environment(folder, es_url, prefix) | {
         "CORRESP__EDGAR__USER_AGENT": USER_AGENT,
         "CORRESP__EDGAR__BASE_URLS__WWW": edgar.base_url,
         "CORRESP__EDGAR__BASE_URLS__DATA": edgar.base_url,

@@ -139,13 +139,18 @@ def _write_config(folder: Path, receiver: Receiver) -> Path:
 
 
 def _environment(folder: Path, es_url: str, prefix: str) -> dict[str, str]:
+    return child_environment(folder, es_url, prefix) | {_SECRET_ENV: SECRET}
+
+
+def child_environment(folder: Path, es_url: str, prefix: str) -> dict[str, str]:
+    """The environment of a ``corresp`` child run from ``folder`` (its ``config.yaml`` and
+    ``data/``) on the ``prefix`` indices: this process's, without its ``CORRESP`` settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CORRESP")}
     return env | {
         "CORRESP_CONFIG": str(folder / "config.yaml"),
         "CORRESP__STORAGE__DATA_DIR": str(folder / "data"),
         "CORRESP__ELASTICSEARCH__URL": es_url,
         "CORRESP__ELASTICSEARCH__INDEX_PREFIX": prefix,
-        _SECRET_ENV: SECRET,
     }
 
 
