@@ -29,9 +29,15 @@ from elasticsearch import Elasticsearch
 
 from api.timing import backend_call
 from indexer.errors import SearchBackendError
-from indexer.es_client import backend_errors
+from indexer.es_client import backend_errors, raise_item_error
 from indexer.names import Targets
-from indexer.search.body import build_search_body, read_facets, read_hit, with_timeout
+from indexer.search.body import (
+    build_search_body,
+    read_facets,
+    read_hit,
+    split_counts,
+    with_timeout,
+)
 from indexer.search.kinds import SearchKind
 from indexer.search.paging import PageRequest, SortOrder, next_cursor
 from indexer.search.params import LetterFilters
@@ -144,18 +150,42 @@ class SearchService:
     def find(self, kind: SearchKind, filters: LetterFilters, page: PageRequest) -> ResultPage:
         """One page of ``kind`` matching ``filters``, with snippets, facets and next cursor."""
         parsed, body = build_search_body(kind, filters, page)
-        response = self.search(
-            kind.index(self.targets), body, action=f"searching {kind.name}", limited=True
-        )
+        hits_body, counts_body = split_counts(body)
+        action = f"searching {kind.name}"
+        index = kind.index(self.targets)
+        if counts_body is None:
+            response = counts = self.search(index, hits_body, action=action, limited=True)
+        else:
+            response, counts = self.msearch(index, [hits_body, counts_body], action=action)
         hits = response["hits"]["hits"]
         return ResultPage(
-            total=int(response["hits"]["total"]["value"]),
+            total=int(counts["hits"]["total"]["value"]),
             hits=[read_hit(kind, hit) for hit in hits[: page.size]],
-            facets=read_facets(response.get("aggregations") or {}, list(kind.facets)),
+            facets=read_facets(counts.get("aggregations") or {}, list(kind.facets)),
             next_cursor=next_cursor(page, hits),
             query=parsed,
-            partial=tuple(partial_reasons(self.timeout_seconds, response)),
+            partial=tuple(partial_reasons(self.timeout_seconds, response, counts)),
         )
+
+    def msearch(
+        self, index: str, bodies: list[dict[str, Any]], *, action: str
+    ) -> list[dict[str, Any]]:
+        """Several searches of ``index`` in one request, run side by side by Elasticsearch,
+        each stopped after ``timeout_seconds`` like ``search(limited=True)``; an error of any
+        is raised as ``search`` would raise it."""
+        if self.timeout_seconds is not None:
+            bodies = [with_timeout(body, seconds=self.timeout_seconds) for body in bodies]
+        searches: list[dict[str, Any]] = []
+        for body in bodies:
+            # The body as sent: the client's ``source`` parameter is ``_source`` in JSON.
+            sent = {("_source" if key == "source" else key): value for key, value in body.items()}
+            searches += [{"index": index}, sent]
+        with backend_errors(action), backend_call():
+            answer = self.es.msearch(searches=searches)
+        responses = [dict(item) for item in answer["responses"]]
+        for item in responses:
+            raise_item_error(action, item)
+        return responses
 
     def export(self, kind: SearchKind, filters: LetterFilters, order: SortOrder) -> Scan:
         """Every match of ``filters``, in ``order``, from one point in time."""

@@ -28,6 +28,7 @@ __all__ = [
     "describe_cluster",
     "describe_indices",
     "make_es_client",
+    "raise_item_error",
     "unassigned_warning",
     "wait_until_ready",
 ]
@@ -152,6 +153,20 @@ def backend_errors(action: str) -> Iterator[None]:
         ) from exc
     except TransportError as exc:
         raise SearchBackendError(f"{action}: Elasticsearch unreachable ({exc.message})") from exc
+
+
+def raise_item_error(action: str, item: dict[str, Any]) -> None:
+    """Raise the error of one answer of a ``_msearch`` (which answers 200 for the whole), as
+    ``backend_errors`` would have raised it for a single search; nothing when it succeeded."""
+    if "error" not in item:
+        return
+    if limit := limit_message(item):
+        raise QueryLimitError(f"{action}: {limit}")
+    error = item["error"]
+    reason = error.get("reason") or error.get("type") if isinstance(error, dict) else error
+    raise SearchBackendError(
+        f"{action}: Elasticsearch answered {item.get('status', '?')}: {reason}"
+    )
 
 
 def _api_reason(exc: ApiError) -> str:

@@ -143,6 +143,20 @@ def build_search_body(
     return parsed, body
 
 
+def split_counts(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """``body`` as two searches run side by side (one ``_msearch``): the page of hits without
+    counting every match, and the exact total with the facets (``size`` 0), which
+    Elasticsearch's shard request cache keeps until the index changes, so the next pages of
+    a search and repeated searches get their counts from the cache. A body without facets
+    stays one search (``None``)."""
+    if "aggs" not in body:
+        return dict(body), None
+    hits = {key: value for key, value in body.items() if key != "aggs"}
+    hits["track_total_hits"] = False
+    counts = {"query": body["query"], "size": 0, "track_total_hits": True, "aggs": body["aggs"]}
+    return hits, counts
+
+
 def with_timeout(body: Mapping[str, Any], *, seconds: float) -> dict[str, Any]:
     """``body`` stopped by Elasticsearch after ``seconds``, answering with what it found."""
     return {**body, "timeout": f"{round(seconds * 1000)}ms"}
