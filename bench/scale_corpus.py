@@ -305,6 +305,7 @@ def build_corpus(
     if merge:
         begun = time.perf_counter()
         es.indices.forcemerge(index=indices, max_num_segments=1, wait_for_completion=True)
+        es.indices.refresh(index=indices)  # readers let go of the merged-away files
         figures.merge_seconds = time.perf_counter() - begun
     stats = es.indices.stats(index=indices, metric="store")
     figures.bytes_on_disk = int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
