@@ -43,5 +43,5 @@ def common_share(text: str) -> tuple[float, int]:
     words = _WORD.findall(text)
     if not words:
         return 0.0, 0
-    common = sum(1 for word in words if word.lower() in COMMON_WORDS)
+    common = sum(map(COMMON_WORDS.__contains__, map(str.lower, words)))
     return common / len(words), len(words)

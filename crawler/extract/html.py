@@ -35,7 +35,9 @@ _CELLS = frozenset({"td", "th"})
 _SKIPPED = frozenset({"script", "style", "head", "noscript", "img", "svg", "object"})
 _WRAPPER_START = re.compile(r"^\s*<DOCUMENT>.*?<TEXT>", re.DOTALL | re.IGNORECASE)
 _WRAPPER_END = re.compile(r"</TEXT>\s*</DOCUMENT>\s*$", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2007\u202f\u200b]+")
+_SPACES = "\t\r\f\v\u00a0\u2007\u202f\u200b"
+"""Characters read as a space, besides the space itself (line breaks become spaces first)."""
+_SPACE_RUN = re.compile("  +")
 _TAG_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*+)[^<>]*+>")
 """A start or end tag. Possessive (``*+``): backtracking between the name and the rest was
 quadratic on a ``<`` followed by a long run of letters."""
@@ -60,7 +62,7 @@ def extract_html_text(data: bytes) -> ExtractedText:
     text, encoding = decode_text(data)
     warnings = () if encoding in ("utf-8", "ascii", "us-ascii") else (f"decoded as {encoding}",)
     html = strip_sgml_wrapper(text)
-    if _nesting_work(html) > _MAX_NESTING_WORK:
+    if _may_nest_too_deeply(html) and _nesting_work(html) > _MAX_NESTING_WORK:
         html = _TAG_TOKEN.sub(_flat_tag, html)
         warnings = (*warnings, "HTML nested too deeply to parse: read with blocks as line breaks")
     tree = LexborHTMLParser(html)
@@ -70,6 +72,14 @@ def extract_html_text(data: bytes) -> ExtractedText:
     pieces: list[str] = []
     _walk(root, pieces)
     return ExtractedText(_assemble(pieces), TextSource.HTML, warnings)
+
+
+def _may_nest_too_deeply(html: str) -> bool:
+    """Whether the nesting work may pass the limit: with T tags it is at most 1 + … + T (each
+    tag at most one level deeper than the one before), and each tag holds one "<". Counting
+    "<" is far cheaper than reading the tags, and real letters stay far below the limit."""
+    tags = html.count("<")
+    return tags * (tags + 1) // 2 > _MAX_NESTING_WORK
 
 
 def _nesting_work(html: str) -> int:
@@ -122,11 +132,20 @@ def _walk(root: LexborNode, pieces: list[str]) -> None:
         stack.extend(reversed(list(item.iter(include_text=True))))
 
 
+def _squeeze_spaces(text: str) -> str:
+    """Each run of spaces (``_SPACES`` and " ") as one space. A replacement per kind of space,
+    then a search for two spaces in a row: many times faster than a pattern for a run of any
+    of them, which ``re`` has to try at every position (the markers hold no space)."""
+    for space in _SPACES:
+        text = text.replace(space, " ")
+    return _SPACE_RUN.sub(" ", text)
+
+
 def _assemble(pieces: list[str]) -> str:
-    raw = "".join(pieces).replace("\n", " ")
+    raw = _squeeze_spaces("".join(pieces).replace("\n", " "))
     paragraphs = []
     for block in raw.split(_PARAGRAPH):
-        lines = [_SPACES.sub(" ", line).strip() for line in block.split(_BREAK)]
+        lines = [line.strip() for line in block.split(_BREAK)]
         lines = [line for line in lines if line]
         if lines:
             paragraphs.append("\n".join(lines))

@@ -46,7 +46,8 @@ class _Line:
     @property
     def hidden_breaks(self) -> int:
         """Line ends pdfium folded into this line at a hyphen (it marks them, adds no break)."""
-        return sum(self.text[:-1].count(mark) for mark in (_SOFT_HYPHEN, _NONCHARACTER_HYPHEN))
+        end = len(self.text) - 1
+        return self.text.count(_SOFT_HYPHEN, 0, end) + self.text.count(_NONCHARACTER_HYPHEN, 0, end)
 
 
 def extract_pdf_text(data: bytes, *, ocr: OcrOptions | None = None) -> ExtractedText:

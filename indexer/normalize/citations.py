@@ -14,6 +14,7 @@ import re
 
 from indexer.normalize.dates import find_dates
 from indexer.normalize.letter import CitedDate
+from indexer.normalize.literals import may_match, required_literals
 
 __all__ = ["find_cited_dates"]
 
@@ -25,10 +26,11 @@ _AFTER_CHARS = 60
 # A letter noun, then (within the same clause) "dated"/"of" right before the date: "your
 # letter to the Company dated", "comment letter of the staff (the "Staff") ... dated".
 _NOUN = re.compile(
-    r"\b(?P<noun>comment\s+letters?|letters?|correspondence|responses?|response\s+letters?|"
+    r"\b(?=[clr])(?P<noun>comment\s+letters?|letters?|correspondence|responses?|response\s+letters?|"
     r"comments?)\b",
     re.I,
 )
+"""The lookahead on the nouns' first letters rejects most positions at once."""
 _DATED_TAIL = re.compile(
     r"(?P<between>[^;]{0,170}?),?\s+(?:dated|of|issued|sent|received(?:\s+on)?)\s*$", re.I
 )
@@ -59,6 +61,7 @@ _FILING_DATE = re.compile(
     r"submitted)(?:\s+on)?\s*$",
     re.I,
 )
+_FILING_DATE_LITERALS = required_literals(_FILING_DATE.pattern)
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s*and|,?\s*&)\s*$", re.I)
 _SENTENCE_END = re.compile(r"[a-z)\]”\"]\.\s+[A-Z]")
 _STAFF_OWNER = re.compile(r"\b(?:staff|commission|sec|division)\b", re.I)
@@ -91,7 +94,7 @@ def find_cited_dates(text: str, *, sender: str) -> tuple[CitedDate, ...]:
 
 
 def _classify(before: str, after: str, *, sender: str) -> str | None:
-    if _FILING_DATE.search(before):
+    if may_match(_FILING_DATE_LITERALS, before) and _FILING_DATE.search(before):
         return None  # "Form 8-K dated July 27, 2016": a filing's date, not a letter's
     for noun in reversed(list(_NOUN.finditer(before))):  # the noun nearest the date first
         rest = before[noun.end() :]
@@ -108,8 +111,8 @@ def _classify(before: str, after: str, *, sender: str) -> str | None:
             return STAFF_LETTER if sender == "company" else RESPONSE
         owner_words = " ".join(clause.split()[-_OWNER_WORDS:])  # "the Staff’s comment letter"
         return _kind(noun.group("noun"), owner_words, between, sender=sender)
-    owner = _OWNER_BEFORE.search(before)
-    noun_after = _NOUN_AFTER.match(after)
+    noun_after = _NOUN_AFTER.match(after)  # anchored: cheaper than the search for an owner
+    owner = _OWNER_BEFORE.search(before) if noun_after else None
     if owner and noun_after:
         return _kind(noun_after.group("noun"), owner.group("owner"), "", sender=sender)
     return None

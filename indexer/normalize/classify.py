@@ -31,6 +31,7 @@ A company letter that restates numbered comments is a ``response``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from indexer.normalize.letter import LetterType
 
@@ -187,17 +188,17 @@ def _staff_letter_type(text: str, opening: str, comment_count: int) -> LetterTyp
 def _company_letter_type(text: str, opening: str, comment_count: int) -> LetterType:
     if comment_count:
         return LetterType.RESPONSE
-    rules: tuple[tuple[bool | None, LetterType], ...] = (
-        (_asks_for_effectiveness(opening), LetterType.ACCELERATION_REQUEST),
-        (_WITHDRAWAL.search(opening) is not None, LetterType.WITHDRAWAL_REQUEST),
-        (None, LetterType.EXTENSION_REQUEST),  # decided by _asks_for_time, only if reached
-        (_ANSWERS.search(opening) is not None, LetterType.RESPONSE),
-        (_SUPPLEMENTAL.search(opening) is not None, LetterType.SUPPLEMENTAL),
-        (_RESPONSE.search(opening) is not None, LetterType.RESPONSE),
-        (_ACCELERATION.search(text) is not None, LetterType.ACCELERATION_REQUEST),
+    rules: tuple[tuple[Callable[[], bool], LetterType], ...] = (
+        (lambda: _asks_for_effectiveness(opening), LetterType.ACCELERATION_REQUEST),
+        (lambda: _WITHDRAWAL.search(opening) is not None, LetterType.WITHDRAWAL_REQUEST),
+        (lambda: _asks_for_time(text, opening), LetterType.EXTENSION_REQUEST),
+        (lambda: _ANSWERS.search(opening) is not None, LetterType.RESPONSE),
+        (lambda: _SUPPLEMENTAL.search(opening) is not None, LetterType.SUPPLEMENTAL),
+        (lambda: _RESPONSE.search(opening) is not None, LetterType.RESPONSE),
+        (lambda: _ACCELERATION.search(text) is not None, LetterType.ACCELERATION_REQUEST),
     )
-    for holds, letter_type in rules:
-        if holds or (holds is None and _asks_for_time(text, opening)):
+    for holds, letter_type in rules:  # in order, each tested only when reached (searches)
+        if holds():
             return letter_type
     return LetterType.OTHER
 

@@ -21,18 +21,19 @@ from dataclasses import dataclass, field
 from indexer.normalize.comment_lines import (
     BULLET,
     COMMENT_LABEL,
-    CONNECTOR_END,
     NOT_BURIED,
     NUMBER_ALONE,
     NUMBERED,
     TERMINAL,
     buried_number,
     caption_lines,
+    ends_in_connector,
     is_caption,
     label_like,
     response_label,
     squash,
 )
+from indexer.normalize.literals import may_match, required_literals
 
 __all__ = ["Block", "body_start", "is_marker", "letter_blocks", "reflow"]
 
@@ -48,6 +49,7 @@ _SALUTATION = re.compile(
     re.I,
 )
 _FURNITURE_LINE = re.compile(r"FirstName|LastName|Com(?:a)?pany Nam|Page \d+\s?Page \d+", re.I)
+_FURNITURE_LITERALS = required_literals(_FURNITURE_LINE.pattern)
 _INLINE_MARKER = re.compile(
     r"(?:(?<=[.?!”\"]) |(?<=\d) )(?=(?:\d{1,2}\.\s+[A-Z“\"]|(?:Company\s+)?Response:|Comment:))"
 )
@@ -112,7 +114,7 @@ def letter_blocks(text: str, *, company: bool = False) -> list[Block]:
             for line in raw_lines
             if not _QUOTES_ONLY.match(line)
             and not _PAGE_LINE.match(line)
-            and (not _FURNITURE_LINE.search(line) or NUMBERED.match(line) or buried_number(line))
+            and (not _is_furniture(line) or NUMBERED.match(line) or buried_number(line))
         ]
         if len(lines) < len(raw_lines) <= 6 and not any(
             NUMBERED.match(line) or buried_number(line) for line in lines
@@ -143,6 +145,12 @@ def letter_blocks(text: str, *, company: bool = False) -> list[Block]:
 
 
 # --- page furniture -----------------------------------------------------------------------
+
+
+def _is_furniture(line: str) -> bool:
+    """Whether ``line`` holds mail-merge labels or a doubled "Page N" (``_FURNITURE_LINE``;
+    a substring test first: the search tried its alternatives at every position)."""
+    return may_match(_FURNITURE_LITERALS, line) and _FURNITURE_LINE.search(line) is not None
 
 
 def _drop_repeated_addressee(paragraphs: list[list[str]], addressee: set[str]) -> list[list[str]]:
@@ -195,33 +203,32 @@ def _drop_page_header(lines: list[str], header: tuple[set[str], str | None]) -> 
     if letter_date is None:
         return lines
 
-    def furniture(line: str) -> bool:
-        squashed = squash(line)
+    def furniture(line: str, squashed: str) -> bool:
         return squashed == letter_date or squashed in addressee or bool(_PAGE_LINE.match(line))
 
-    def overlay(line: str) -> bool:
+    def overlay(squashed: str) -> bool:
         """A mail-merge header read across the page: "Chubb Ltd September 2, 2022 C …"."""
-        squashed = squash(line)
         return letter_date in squashed and any(
             squashed.startswith(name) for name in addressee if len(name) > 3
         )
 
-    lines = [line for line in lines if not overlay(line)]
+    pairs = [(line, squash(line)) for line in lines]  # each line squashed once
+    pairs = [pair for pair in pairs if not overlay(pair[1])]
 
     kept: list[str] = []
     index = 0
-    while index < len(lines):
+    while index < len(pairs):
         end = index
-        while end < len(lines) and furniture(lines[end]):
+        while end < len(pairs) and furniture(*pairs[end]):
             end += 1
-        run = lines[index:end]
-        dated = any(squash(line) == letter_date or _PAGE_LINE.match(line) for line in run)
-        if run and dated and (len(run) >= 2 or len(lines) == 1):
+        run = pairs[index:end]
+        dated = any(squashed == letter_date or _PAGE_LINE.match(line) for line, squashed in run)
+        if run and dated and (len(run) >= 2 or len(pairs) == 1):
             index = end
             continue
         # No part of a run that is no page header is one either: keep it whole, so that a
         # long run of addressee-like lines is scanned once, not once per line (quadratic).
-        kept.extend(run or lines[index : index + 1])
+        kept.extend(line for line, _ in run or pairs[index : index + 1])
         index = max(end, index + 1)
     return kept
 
@@ -287,7 +294,7 @@ def _join_broken(paragraphs: list[list[str]]) -> list[list[str]]:
         previous = joined[-1][-1] if joined else ""
         broken_after_connector = (
             len(previous) >= 60
-            and CONNECTOR_END.search(previous) is not None
+            and ends_in_connector(previous)
             and first[:1].isupper()
             and not _opens_block(first)
         )
@@ -308,7 +315,8 @@ def _join_broken(paragraphs: list[list[str]]) -> list[list[str]]:
         ):
             joined[-1] = joined[-1] + lines
         else:
-            lines[-1] = _TRAILING_PAGE_NUMBER.sub("", lines[-1])
+            if lines[-1][-1:].isdigit():  # what _TRAILING_PAGE_NUMBER needs; faster than a scan
+                lines[-1] = _TRAILING_PAGE_NUMBER.sub("", lines[-1])
             joined.append(lines)
     return joined
 

@@ -23,6 +23,7 @@ __all__ = [
     "TERMINAL",
     "buried_number",
     "caption_lines",
+    "ends_in_connector",
     "is_caption",
     "join_two",
     "label_like",
@@ -71,6 +72,9 @@ CONNECTOR_END = re.compile(
     r"page|pages|under|into|per|vs\.?))$",
     re.I,
 )
+_CONNECTOR_WINDOW = 12
+"""``CONNECTOR_END`` matches at most 5 characters and a line end, and looks one character
+further back for the word boundary: the end of a line this long holds any match it has."""
 
 
 # --- numbers and labels -------------------------------------------------------------------
@@ -111,6 +115,15 @@ def response_label(line: str) -> re.Match[str] | None:
     return match
 
 
+def ends_in_connector(line: str) -> bool:
+    """Whether ``line`` ends in a connector (``CONNECTOR_END``: "of", "and", a comma …).
+
+    Only the line's end is searched: a search of the whole line tried every alternative at
+    every position, and the paragraphs of HTML letters are lines of thousands of characters.
+    """
+    return CONNECTOR_END.search(line[-_CONNECTOR_WINDOW:]) is not None
+
+
 # --- captions -----------------------------------------------------------------------------
 
 
@@ -126,7 +139,7 @@ def is_caption(text: str) -> bool:
         or "|" in text
         or "@" in text
         or not (first.isupper() or first.isdigit() or first in "\"“'‘([" or lettered)
-        or sum(ch.isalpha() for ch in text) < 3
+        or not _has_letters(text, 3)
         or (BULLET.match(text) and not (lettered and _PAGE_REF.search(text)))
         or text.lower().startswith(_NOT_CAPTIONS)
     ):
@@ -140,6 +153,16 @@ def is_caption(text: str) -> bool:
         and not text.endswith(",")
         and not _SENTENCE_INSIDE.search(text)
     )
+
+
+def _has_letters(text: str, count: int) -> bool:
+    """Whether ``text`` holds at least ``count`` (> 0) letters; stops at the last one needed."""
+    for char in text:
+        if char.isalpha():
+            count -= 1
+            if count == 0:
+                return True
+    return False
 
 
 def caption_lines(lines: list[str], width: int) -> list[str] | None:
@@ -163,7 +186,7 @@ def _continues(previous: str, line: str, width: int) -> bool:
         r"^(?:pages?\s+)?[A-Z]?-?\d{1,4}\)?$", line
     ):
         return True
-    if CONNECTOR_END.search(previous) or _open_quote(previous):
+    if ends_in_connector(previous) or _open_quote(previous):
         return True
     return (
         len(previous) >= width * 0.9
@@ -192,4 +215,4 @@ def join_two(left: str, right: str) -> str:
 def squash(text: str) -> str:
     """The text without whitespace, lower-cased, for comparisons that PDF text
     extraction (which splits words) must not defeat."""
-    return re.sub(r"\s+", "", text).lower()
+    return "".join(text.split()).lower()  # str.split and re's \s know the same whitespace

@@ -5,7 +5,8 @@ separated by a blank line, lines by ``\n``) and returns a ``CommentParse``: the 
 order and warnings about what looked wrong. ``sender`` is ``"sec"`` (UPLOAD) or
 ``"company"`` (CORRESP); any other value is read as a staff letter. Pure: no I/O, bounded
 regular expressions, linear in the text, never raises on odd input (text beyond 1,000,000
-characters is ignored, with a warning).
+characters is ignored, with a warning); its optional ``timings`` only read the clock, for the
+benchmark.
 
 This module owns the public API and the reading of staff letters. The rest of the work is
 done by ``comment_lines`` (what one line is: a comment number, a label, a caption),
@@ -55,6 +56,7 @@ Company letters (``sender="company"``, ``responses``)
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 
 from indexer.normalize.comment_blocks import Block, body_start, letter_blocks, reflow
@@ -92,17 +94,25 @@ _ASKS_QUESTION = re.compile(
 )
 
 
-def parse_comments(text: str, *, sender: str) -> CommentParse:
-    """The numbered comments of a staff letter, or the restated comments of a response."""
+def parse_comments(
+    text: str, *, sender: str, timings: dict[str, float] | None = None
+) -> CommentParse:
+    """The numbered comments of a staff letter, or the restated comments of a response.
+
+    ``timings``, when given, gets seconds added under "comment layout" (the blocks, page
+    layout repaired), then "staff comments" or "answers" (the comments found in them).
+    """
     warnings: list[str] = []
     if not text.strip():
         return CommentParse((), ())
     if len(text) > _MAX_TEXT_CHARS:
         text = text[:_MAX_TEXT_CHARS]
         warnings.append(f"text truncated to {_MAX_TEXT_CHARS} characters for comment parsing")
+    started = time.perf_counter()
     text = reflow(text)
     blocks = letter_blocks(text, company=sender == "company")
     body = body_start(blocks)
+    laid_out = time.perf_counter()
     if sender == "company":
         restating = mentions_restated(text)
         comments = parse_response(blocks, body, warnings, restating=restating)
@@ -112,6 +122,13 @@ def parse_comments(text: str, *, sender: str) -> CommentParse:
         comments = _parse_staff(blocks, body, warnings)
         if not comments and (_ASKS_RESPONSE.search(text[:6000]) or _ASKS_QUESTION.search(text)):
             warnings.append("no numbered comments found")
+    if timings is not None:
+        found = "answers" if sender == "company" else "staff comments"
+        for step, seconds in (
+            ("comment layout", laid_out - started),
+            (found, time.perf_counter() - laid_out),
+        ):
+            timings[step] = timings.get(step, 0.0) + seconds
     return CommentParse(tuple(comments), tuple(warnings))
 
 

@@ -41,12 +41,22 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"  # noqa: E501
 _WRITTEN = re.compile(
-    rf"\b{_MONTH}\.?\s{{0,3}}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s{{0,2}},?\s{{0,3}}(?P<year>(?:19|20)\d\d)\b"
-    rf"|\b(?P<day2>\d{{1,2}})\s{{1,2}}(?P<month2>January|February|March|April|May|June|July|"
+    r"\b(?=[jfmasond\d])(?:"
+    rf"{_MONTH}\.?\s{{0,3}}(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s{{0,2}},?\s{{0,3}}(?P<year>(?:19|20)\d\d)\b"
+    rf"|(?P<day2>\d{{1,2}})\s{{1,2}}(?P<month2>January|February|March|April|May|June|July|"
     rf"August|September|October|November|December),?\s{{1,2}}(?P<year2>(?:19|20)\d\d)\b"
-    r"|\b(?P<m3>\d{1,2})/(?P<d3>\d{1,2})/(?P<y3>(?:19|20)\d\d)\b",
+    r"|(?P<m3>\d{1,2})/(?P<d3>\d{1,2})/(?P<y3>(?:19|20)\d\d)\b)",
     re.IGNORECASE,
 )
+"""The word boundary and the first letters of a month or a digit are tested before the
+alternatives: ``re`` enters each alternative at every position, and that test rejects most
+positions at once (the same matches, twice as fast)."""
+_DATE_CHARS = 27
+"""The longest ``_WRITTEN`` match: "September" (9), ".", 3 spaces, the day (2), "th", 2 spaces,
+",", 3 spaces and the year (4)."""
+_YEAR = re.compile(r"(?:19|20)\d\d")
+"""What every ``_WRITTEN`` match ends with."""
+_WORD = re.compile(r"\w*")
 _BEFORE_BODY = re.compile(
     r"^\s*(?:re\s*:|re\s{2,}|dear\b|ladies and gentlemen|gentlemen|to whom|"
     r"this is to advise you)",
@@ -72,11 +82,42 @@ def parse_date(text: str) -> date | None:
 def find_dates(text: str) -> list[DateMention]:
     """Every valid date written in ``text``, in order."""
     found = []
-    for match in _WRITTEN.finditer(text):
-        value = _to_date(match)
-        if value is not None:
-            found.append(DateMention(value, match.start(), match.end()))
+    for start, end in _year_regions(text):
+        for match in _WRITTEN.finditer(text, start, end):
+            value = _to_date(match)
+            if value is not None:
+                found.append(DateMention(value, match.start(), match.end()))
     return found
+
+
+def _year_regions(text: str) -> list[tuple[int, int]]:
+    """Disjoint stretches of ``text`` that hold every match of ``_WRITTEN``, in order.
+
+    A date ends in its year and is at most ``_DATE_CHARS`` long, so it lies in the stretch
+    from ``_DATE_CHARS - 4`` characters before a year to the end of the year's word (a year
+    that ``_YEAR`` steps over shares that word with the one it found). Searched up to there
+    alone (``finditer``'s ``endpos``), ``_WRITTEN`` finds the same matches as in the whole
+    text: the stretch ends before a character that is no word character, as the text's end
+    is, so the final ``\\b`` reads the same; and no match crosses a stretch's end. Finding the
+    years first spares ``re`` trying the month names at every position of the letter.
+    """
+    regions: list[tuple[int, int]] = []
+    for year in _YEAR.finditer(text):
+        start = max(0, year.start() - (_DATE_CHARS - 4))
+        if regions and start <= regions[-1][1]:
+            first, end = regions[-1]
+            # A year inside the last word found ends where that word ends: a long run of
+            # digits is read once, not once per year in it (quadratic).
+            regions[-1] = (first, end if year.end() <= end else _word_end(text, year.end()))
+        else:
+            regions.append((start, _word_end(text, year.end())))
+    return regions
+
+
+def _word_end(text: str, index: int) -> int:
+    """The end of the word characters (``\\w``) from ``index`` on."""
+    match = _WORD.match(text, index)
+    return match.end() if match else index
 
 
 def _to_date(match: re.Match[str]) -> date | None:

@@ -8,12 +8,14 @@ facts (file numbers, the reviewed filing's accession) come first where EDGAR pro
 A letter that cannot be understood still yields a ``Letter``: each step that fails or finds
 nothing it should have found leaves a warning instead of an exception. This module holds the
 normalizer's one guard against unexpected errors in a step (``_guarded``), so that a single
-odd letter can never stop an ingest.
+odd letter can never stop an ingest. The guard also times the steps when asked (``timings``,
+for ``bench/normalize_bench.py``); the clock never changes what a step returns.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -49,41 +51,53 @@ _DATE_TOLERANCE = timedelta(days=400)
 _EMPTY_BLOCK = ReferenceBlock("", (), (), (), None)
 
 
-def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = None) -> Letter:
-    """Every field of the letter that its text and header support."""
+def normalize_letter(
+    incoming: IncomingLetter,
+    *,
+    taxonomy: Taxonomy | None = None,
+    timings: dict[str, float] | None = None,
+) -> Letter:
+    """Every field of the letter that its text and header support. ``timings``, when given,
+    gets the seconds of each step added under the step's name ("cleaning", "comments" and its
+    parts, "topics" …)."""
     warnings = list(incoming.extraction_warnings)
+
+    def guarded(step: str, compute: Callable[[], T], fallback: T) -> T:
+        return _guarded(step, compute, fallback, warnings, timings)
+
     sender = "sec" if incoming.form in _STAFF_FORMS else "company"
-    text = _guarded("cleaning", lambda: clean_text(incoming.text), incoming.text, warnings)
+    text = guarded("cleaning", lambda: clean_text(incoming.text), incoming.text)
     if incoming.text_source == TextSource.NONE or not text.strip():
         warnings.append("no text: the letter could not be read")
-    letter_date = _guarded("letter date", lambda: find_letter_date(text), None, warnings)
+    letter_date = guarded("letter date", lambda: find_letter_date(text), None)
     if letter_date is None and text.strip():
         warnings.append("no letter date found")
     filed = incoming.filing_date
     if letter_date and filed and abs(letter_date - filed) > _DATE_TOLERANCE:
         warnings.append(f"letter date {letter_date} is far from the filing date {filed}")
-    reference = _guarded("Re: block", lambda: parse_reference_block(text), _EMPTY_BLOCK, warnings)
-    parsed = _guarded(
-        "comments", lambda: parse_comments(text, sender=sender), CommentParse((), ()), warnings
+    reference = guarded("Re: block", lambda: parse_reference_block(text), _EMPTY_BLOCK)
+    parsed = guarded(
+        "comments",
+        lambda: parse_comments(text, sender=sender, timings=timings),
+        CommentParse((), ()),
     )
     warnings.extend(parsed.warnings)
     comments = parsed.comments
-    letter_type = _guarded(
+    letter_type = guarded(
         "letter type",
         lambda: classify_letter(text, form=incoming.form, comment_count=len(comments)),
         LetterType.OTHER,
-        warnings,
     )
     citation_text = _without_restated_comments(text, comments) if sender == "company" else text
-    cited: tuple[CitedDate, ...] = _guarded(
-        "cited dates", lambda: find_cited_dates(citation_text, sender=sender), (), warnings
+    cited: tuple[CitedDate, ...] = guarded(
+        "cited dates", lambda: find_cited_dates(citation_text, sender=sender), ()
     )
     staff: tuple[StaffMember, ...] = (
-        _guarded("staff", lambda: find_staff(text), (), warnings) if sender == "sec" else ()
+        guarded("staff", lambda: find_staff(text), ()) if sender == "sec" else ()
     )
-    office = _guarded("office", lambda: find_office(text), None, warnings)
-    topics: tuple[TopicMatch, ...] = _guarded(
-        "topics", lambda: assign_topics(comments, taxonomy=taxonomy, letter_text=text), (), warnings
+    office = guarded("office", lambda: find_office(text), None)
+    topics: tuple[TopicMatch, ...] = guarded(
+        "topics", lambda: assign_topics(comments, taxonomy=taxonomy, letter_text=text), ()
     )
     return Letter(
         accession=incoming.accession,
@@ -95,7 +109,7 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
         company=incoming.company,
         letter_type=letter_type,
         file_numbers=_file_numbers(incoming, reference),
-        reviewed_filings=_guarded(
+        reviewed_filings=guarded(
             "reviewed filings",
             lambda: resolve_filings(
                 _reviewed_filings(incoming, reference),
@@ -103,7 +117,6 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
                 file_numbers=_file_numbers(incoming, reference),
             ),
             _reviewed_filings(incoming, reference),
-            warnings,
         ),
         cited_dates=cited,
         comments=comments,
@@ -120,7 +133,7 @@ def normalize_letter(incoming: IncomingLetter, *, taxonomy: Taxonomy | None = No
             letter_type == LetterType.COMMENT
             and sender == "sec"
             and not cited
-            and _guarded("review opening", lambda: opens_review(text), False, warnings)
+            and guarded("review opening", lambda: opens_review(text), False)
         ),
         extra=_facts(incoming),
     )
@@ -144,14 +157,25 @@ def _facts(incoming: IncomingLetter) -> dict[str, object]:
     return {key: value for key, value in facts.items() if value not in (None, [])}
 
 
-def _guarded(step: str, compute: Callable[[], T], fallback: T, warnings: list[str]) -> T:
-    """Run one normalization step; an unexpected error becomes a warning, not a crash."""
+def _guarded(
+    step: str,
+    compute: Callable[[], T],
+    fallback: T,
+    warnings: list[str],
+    timings: dict[str, float] | None = None,
+) -> T:
+    """Run one normalization step; an unexpected error becomes a warning, not a crash. With
+    ``timings``, the step's seconds are added under its name."""
+    started = time.perf_counter()
     try:
         return compute()
     except Exception as exc:  # one odd letter must not stop an ingest (module docstring)
         logger.exception("normalization step %r failed", step)
         warnings.append(f"{step}: internal error ({type(exc).__name__}: {exc})")
         return fallback
+    finally:
+        if timings is not None:
+            timings[step] = timings.get(step, 0.0) + time.perf_counter() - started
 
 
 def _file_numbers(incoming: IncomingLetter, reference: ReferenceBlock) -> tuple[str, ...]:

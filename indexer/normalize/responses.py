@@ -49,6 +49,14 @@ _COMPANY_VOICE = re.compile(
     r"will|has|notes|agrees)\b)"
 )
 
+_MENTIONS_RESTATED = re.compile(
+    r"(?=[rsc])(?:(?:restated|reproduced|repeated|set\s+forth|reprinted)\s.{0,80}comments?"
+    r"|comments?\s.{0,60}(?:restated|reproduced|repeated|set\s+forth|in\s+(?:bold|italics)))",
+    re.I,
+)
+"""The lookahead rejects at once a position where neither alternative can start: ``re``
+entered every one of their words at every position."""
+
 
 def parse_response(
     blocks: list[Block], body: int, warnings: list[str], *, restating: bool
@@ -277,11 +285,4 @@ def _split_unlabelled(
 
 def mentions_restated(text: str) -> bool:
     """Whether the letter says that it restates (reproduces, sets forth …) the comments."""
-    return bool(
-        re.search(
-            r"(?:restated|reproduced|repeated|set\s+forth|reprinted)\s.{0,80}comments?"
-            r"|comments?\s.{0,60}(?:restated|reproduced|repeated|set\s+forth|in\s+(?:bold|italics))",
-            text[:8000],
-            re.I,
-        )
-    )
+    return bool(_MENTIONS_RESTATED.search(text[:8000]))

@@ -14,6 +14,9 @@ Text is matched with whitespace runs collapsed to one space and spaced hyphens b
 closed up ("Non - GAAP" reads "Non-GAAP"), so PDF line breaks do not hide a phrase. Only
 the first ``MAX_MATCHED_CHARS`` characters of a text are matched: every topic's patterns scan
 the text, and beyond a few dozen pages that bought seconds per letter and no topic.
+A topic's patterns scan a text only when it holds what one of them needs: their plain text
+and whole words (``literals.required_literals``). Most topics match no comment, and looking up
+words and substrings is far cheaper than a scan, with the same result.
 ``TopicMatch.evidence`` holds up to ``MAX_EVIDENCE`` distinct phrases as matched, heading
 phrases first. A letter without comments gets letter-level topics (``comment=None``) from its
 body, between the salutation and the closing (an inquiry about a cybersecurity incident).
@@ -36,6 +39,7 @@ import yaml
 
 from indexer.errors import ConfigError
 from indexer.normalize.letter import Comment, TopicMatch
+from indexer.normalize.literals import FoldedText, Literals, Needs, required_literals
 
 __all__ = [
     "MAX_EVIDENCE",
@@ -53,7 +57,6 @@ MAX_MATCHED_CHARS = 200_000
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 _RULE_KEYS = ("headings", "keywords", "exclude")
 _KNOWN_KEYS = {"id", "label", "description", "min_keywords", "fallback", *_RULE_KEYS}
-_SPACES = re.compile(r"\s+")
 _SPACED_HYPHEN = re.compile(r"(?<=\w) ?- ?(?=\w)")
 _SALUTATION = re.compile(
     r"^\s*(?:Dear\b[^\n]*|Ladies and Gentlemen\W*|Gentlemen\W*|To Whom It May Concern\W*)$",
@@ -86,6 +89,10 @@ class Topic:
     heading_re: re.Pattern[str] | None = None
     keyword_re: re.Pattern[str] | None = None
     exclude_re: re.Pattern[str] | None = None
+    heading_literals: Literals | None = None
+    """What any heading match contains (``literals.required_literals``); None: always scan."""
+    keyword_literals: Literals | None = None
+    """The same for keyword matches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +179,8 @@ def _parse_topic(entry: Any, *, index: int, source: str) -> Topic:
         heading_re=_compile(rules["headings"], name=name, source=source),
         keyword_re=_compile(rules["keywords"], name=name, source=source),
         exclude_re=_compile(rules["exclude"], name=name, source=source),
+        heading_literals=_literals(rules["headings"]),
+        keyword_literals=_literals(rules["keywords"]),
     )
 
 
@@ -192,6 +201,17 @@ def _compile(patterns: tuple[str, ...], *, name: str, source: str) -> re.Pattern
             raise ValueError(f"{source}: {name}: pattern {pattern!r} matches empty text")
     union = "|".join(f"(?:{pattern})" for pattern in patterns)
     return re.compile(rf"(?<!\w)(?:{union})(?!\w)", re.IGNORECASE)
+
+
+def _literals(patterns: tuple[str, ...]) -> Literals | None:
+    """What any match of one of ``patterns`` contains (None: nothing known)."""
+    found: list[Needs] = []
+    for pattern in patterns:
+        literals = required_literals(pattern, whole_words=True)  # _compile's guards
+        if literals is None:
+            return None
+        found.extend(literals.alternatives)
+    return Literals.of(found)
 
 
 # --- assignment --------------------------------------------------------------------------------
@@ -219,11 +239,18 @@ def assign_topics(
 def _match(taxonomy: Taxonomy, heading: str, text: str, number: int | None) -> list[TopicMatch]:
     heading = _normalize(heading[:MAX_MATCHED_CHARS])
     text = _normalize(text[:MAX_MATCHED_CHARS])
+    folded_heading, folded_text = FoldedText.of(heading), FoldedText.of(text)
     by_heading: list[TopicMatch] = []
     by_keyword: list[tuple[int, TopicMatch]] = []
     for topic in taxonomy.topics:
-        heading_hits = _phrases(topic.heading_re, heading) if heading else []
-        keyword_hits = _phrases(topic.keyword_re, text) if text else []
+        heading_hits = (
+            _phrases(topic.heading_re, heading, topic.heading_literals, folded_heading)
+            if heading
+            else []
+        )
+        keyword_hits = (
+            _phrases(topic.keyword_re, text, topic.keyword_literals, folded_text) if text else []
+        )
         if heading_hits:
             evidence = _evidence([p for _, p in heading_hits] + [p for _, p in keyword_hits])
             by_heading.append(TopicMatch(topic.id, number, evidence))
@@ -234,8 +261,14 @@ def _match(taxonomy: Taxonomy, heading: str, text: str, number: int | None) -> l
     return by_heading + [match for _, match in by_keyword]
 
 
-def _phrases(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, str]]:
-    if pattern is None:
+def _phrases(
+    pattern: re.Pattern[str] | None,
+    text: str,
+    literals: Literals | None,
+    folded: FoldedText,
+) -> list[tuple[int, str]]:
+    """Where ``pattern`` matches ``text``, and what; ``folded`` is ``text`` folded."""
+    if pattern is None or (literals is not None and not literals.holds(folded)):
         return []
     return [(m.start(), m.group(0)) for m in pattern.finditer(text) if m.group(0)]
 
@@ -257,7 +290,11 @@ def _evidence(phrases: list[str]) -> tuple[str, ...]:
 
 
 def _normalize(text: str) -> str:
-    return _SPACED_HYPHEN.sub("-", _SPACES.sub(" ", text)).strip()
+    """Whitespace runs as one space, spaced hyphens between words closed up, no space at the
+    ends. (``str.split`` knows the whitespace ``\\s`` does; no space at an end is next to a
+    hyphen between two words.)"""
+    text = " ".join(text.split())
+    return _SPACED_HYPHEN.sub("-", text) if "-" in text else text
 
 
 def _letter_body(text: str) -> str:
