@@ -1,8 +1,12 @@
 """One crawl pass: discover, download, store, record; and the scheduled-job wrapper.
 
-``Crawler`` owns the client, the ledger and the raw store for one process. Downloads run on a
-pool of ``edgar.max_concurrent_requests`` workers sharing the client's throttle, so slow
-answers never leave the request budget unused while the throttle alone sets the pace.
+``Crawler`` owns the client, the ledger and the raw store for one process. A pass runs one
+pipeline (``crawler.pipeline``) of ``edgar.max_concurrent_requests`` workers sharing the
+client's throttle: the index files of its discovery (quarterly for a backfill, daily for a
+crawl) are read in it, a few ahead, while the filings already listed download, so neither
+slow answers nor the boundaries between index files leave the request budget unused while
+the throttle alone sets the pace. The submissions-JSON and feed sources, whose requests
+depend on one another, run before the pipeline.
 
 Per-filing problems (download errors, truncated or unparsable submissions, undecodable
 documents) are recorded and the pass goes on; a filing that keeps failing is parked. A
@@ -18,8 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -30,6 +33,7 @@ from crawler.discovery import DAILY_CURSOR, Discovery, DiscoveryReport, eastern_
 from crawler.download import download_filing
 from crawler.errors import (
     CrawlAborted,
+    CrawlerError,
     DownloadError,
     ParseError,
     RateLimitedError,
@@ -37,6 +41,7 @@ from crawler.errors import (
 )
 from crawler.handoff import HandoffReport, ingest_pending
 from crawler.parsed import ParsedSubmissions
+from crawler.pipeline import Pipeline, Step
 from crawler.state import CrawlState, PendingFiling
 from crawler.store import RawStore
 from indexer.data_folder import DataFolder
@@ -47,7 +52,8 @@ __all__ = ["CrawlReport", "Crawler", "FetchOutcome", "run_scheduled_job"]
 
 logger = logging.getLogger(__name__)
 
-_BATCH = 256
+Plan = Callable[[], tuple[DiscoveryReport, Sequence[Step]]]
+"""A pass's discovery: its report (filled in as its steps are recorded) and its steps."""
 
 
 class FetchOutcome(StrEnum):
@@ -107,9 +113,13 @@ class CrawlReport:
 
 
 class ProgressCallback(Protocol):
-    """Told how many filings are due, then of each one's outcome."""
+    """Told how many filings are due, of each one's outcome, and of more found meanwhile."""
 
     def start(self, total: int) -> None: ...
+
+    def grow(self, total: int) -> None:
+        """Discovery found more filings: ``total`` are now due in this pass."""
+        ...
 
     def advance(self, outcome: FetchOutcome) -> None: ...
 
@@ -192,8 +202,13 @@ class Crawler:
         limit: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> CrawlReport:
-        """Incremental pass: daily indexes (or the CIKs' submissions JSON), then downloads."""
-        return self._pass(lambda: self._discover_recent(since, until, ciks), limit, progress)
+        """Incremental pass: daily indexes (or the CIKs' submissions JSON), and downloads."""
+        return self._pass(
+            lambda: self._discover_recent(since, until, ciks),
+            limit,
+            progress,
+            beside=self.beside_pass,
+        )
 
     def backfill(
         self,
@@ -203,14 +218,23 @@ class Crawler:
         limit: int | None = None,
         progress: ProgressCallback | None = None,
     ) -> CrawlReport:
-        """Quarterly indexes from ``start`` (default ``crawler.start_date``), then downloads."""
+        """Quarterly indexes from ``start`` (default ``crawler.start_date``), and downloads."""
         start = start or self.settings.crawler.start_date
         end = end or eastern_today()
-        return self._pass(lambda: self.discovery.quarterly(start, end), limit, progress)
+        return self._pass(
+            lambda: self.discovery.quarterly_steps(start, end),
+            limit,
+            progress,
+            beside=self.beside_pass,
+        )
 
     def poll_feed(self, *, progress: ProgressCallback | None = None) -> CrawlReport:
         """Same-day letters from the current-filings feed."""
-        return self._pass(self.discovery.feed, None, progress)
+        return self._pass(lambda: (self.discovery.feed(), ()), None, progress)
+
+    def beside_pass(self) -> None:
+        """Work done in a thread of its own beside each crawl and backfill pass, through the
+        same client and throttle (nothing here; ``TickerMapCrawler`` refreshes its map)."""
 
     def index_stored(
         self, report: CrawlReport | None = None, *, refresh_filing_lists: bool = True
@@ -236,9 +260,9 @@ class Crawler:
 
     def _discover_recent(
         self, since: date | None, until: date | None, ciks: list[str] | None
-    ) -> DiscoveryReport:
+    ) -> tuple[DiscoveryReport, Sequence[Step]]:
         if ciks:
-            return self.discovery.companies(ciks)
+            return self.discovery.companies(ciks), ()
         crawler_cfg = self.settings.crawler
         today = eastern_today()
         if since is None:
@@ -249,13 +273,15 @@ class Crawler:
                 )
             else:
                 since = today - timedelta(days=crawler_cfg.first_crawl_days)
-        return self.discovery.daily(since, until or today, today=today)
+        return self.discovery.daily_steps(since, until or today, today=today)
 
     def _pass(
         self,
-        discover: Callable[[], DiscoveryReport],
+        plan: Plan,
         limit: int | None,
         progress: ProgressCallback | None,
+        *,
+        beside: Callable[[], None] | None = None,
     ) -> CrawlReport:
         started = time.monotonic()
         requests_before = self.client.stats.requests
@@ -263,15 +289,25 @@ class Crawler:
         self._abort.clear()
         self._abort_reason = None
         self._storage_error = None
+        found, stored_before = DiscoveryReport(), set[str]()
+        # Started with the pass rather than before it, so its request shares the first turns.
+        side = threading.Thread(target=beside, name="beside-pass") if beside else None
+        if side is not None:
+            side.start()
         try:
             stored_before = self.state.stored_accessions()
-            found = discover()
-            report.add_discovery(found, len(found.accessions & stored_before))
-            self._download_due(report, limit, progress)
+            found, steps = plan()
+            self._run_pipeline(steps, report, limit, progress)
         except RateLimitedError as exc:
             report.stopped = f"blocked by SEC repeatedly: {exc}"
         except CrawlAborted as exc:
             report.stopped = exc.reason
+        except StorageError as exc:  # the ledger cannot be written: nothing more is recorded
+            self._storage_failed(exc)
+        finally:
+            if side is not None:
+                side.join()
+        report.add_discovery(found, len(found.accessions & stored_before))
         if self.stopping and report.stopped is None:
             report.stopped = self._halt_reason()
         report.requests = self.client.stats.requests - requests_before
@@ -280,30 +316,52 @@ class Crawler:
             raise self._storage_error
         return report
 
-    def _download_due(
-        self, report: CrawlReport, limit: int | None, progress: ProgressCallback | None
+    def _run_pipeline(
+        self,
+        steps: Sequence[Step],
+        report: CrawlReport,
+        limit: int | None,
+        progress: ProgressCallback | None,
     ) -> None:
-        attempted: set[str] = set()
-        workers = self.settings.edgar.max_concurrent_requests
+        """Read ``steps`` and download every due filing (those they add too) in one pool."""
+        due_total = self.state.count_due(forms=self.forms) if progress is not None else 0
         if progress is not None:
-            due_count = self.state.count_due(forms=self.forms)
-            progress.start(due_count if limit is None else min(due_count, limit))
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fetch") as pool:
-            while not self.stopping:
-                remaining = None if limit is None else limit - len(attempted)
-                if remaining is not None and remaining <= 0:
-                    break
-                due = [
-                    filing
-                    for filing in self.state.due_filings(forms=self.forms, limit=_BATCH * 2)
-                    if filing.accession not in attempted
-                ][: min(_BATCH, remaining) if remaining is not None else _BATCH]
-                if not due:
-                    break
-                attempted.update(filing.accession for filing in due)
-                for outcome in pool.map(self._fetch_one, due, [report] * len(due)):
-                    if progress is not None:
-                        progress.advance(outcome)
+            progress.start(due_total if limit is None else min(due_total, limit))
+
+        def taken(new: int) -> None:
+            nonlocal due_total
+            if progress is not None and new:
+                due_total += new
+                progress.grow(due_total if limit is None else min(due_total, limit))
+
+        def download(filing: PendingFiling) -> None:
+            outcome = self._fetch_one(filing, report)
+            if progress is not None:
+                progress.advance(outcome)
+
+        pipeline = Pipeline(
+            steps,
+            due=lambda after, count: self.state.due_filings(
+                forms=self.forms, limit=count, after=after
+            ),
+            download=download,
+            workers=self.settings.edgar.max_concurrent_requests,
+            read_ahead=self.discovery.workers,
+            limit=limit,
+            halted=self._halted,
+            on_taken=taken,
+            on_error=self._step_failed,
+        )
+        pipeline.run()
+
+    def _step_failed(self, error: CrawlerError) -> None:
+        """An index step ended the pass: cancel the requests in flight too."""
+        if isinstance(error, StorageError):
+            self._storage_failed(error)
+        elif isinstance(error, RateLimitedError):
+            self._abort_pass(f"blocked by SEC repeatedly: {error}")
+        else:
+            self._abort_pass(str(error))
 
     def _fetch_one(self, filing: PendingFiling, report: CrawlReport) -> FetchOutcome:
         if self.stopping:

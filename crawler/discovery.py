@@ -20,13 +20,17 @@ released together weeks after they were written.
 Index files are fetched with conditional requests, so an unchanged index costs a 304. An
 index file that cannot be read never ends the pass: its problem is recorded and the other
 sources and downloads go on; only a repeated rate-limit block does.
+
+Daily and quarterly indexes are also offered as steps (``daily_steps``, ``quarterly_steps``:
+one ``IndexRead`` per file, fetched in any worker and recorded in order) so that a pass
+reads them in the same pipeline as its downloads (``crawler.pipeline``); ``daily`` and
+``quarterly`` run the same steps on their own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -45,11 +49,13 @@ from crawler.edgar.urls import (
 from crawler.errors import DownloadError, EdgarNotFoundError, ParseError, RateLimitedError
 from crawler.index_gaps import LATE_INDEX_HORIZON_DAYS, IndexGaps
 from crawler.models import BadLine, FilingRef
+from crawler.pipeline import IndexRead, run_in_order
 from crawler.state import CrawlState
 
 __all__ = [
     "Discovery",
     "DiscoveryReport",
+    "Fetched",
     "Quarter",
     "Unreadable",
     "business_days",
@@ -131,6 +137,19 @@ class Unreadable:
     reason: str
 
 
+Fetched = FetchResult | Unreadable | None
+"""An index file read: its body (or a 304), unreadable this time, or absent on EDGAR."""
+
+
+class _DailyCursor:
+    """The daily cursor as a pass's days are recorded in order: it stops before a day that
+    is not settled (unpublished, unreadable), so the next pass reads that day again."""
+
+    def __init__(self, cursor: date | None) -> None:
+        self.cursor = cursor
+        self.contiguous = True
+
+
 class Discovery:
     """The discovery sources, sharing one client and one ledger."""
 
@@ -153,31 +172,46 @@ class Discovery:
 
     def daily(self, since: date, until: date, *, today: date | None = None) -> DiscoveryReport:
         """Read the daily indexes of ``since``..``until`` and advance the cursor."""
+        report, steps = self.daily_steps(since, until, today=today)
+        run_in_order(steps, workers=self.workers, halted=self.cancelled)
+        return report
+
+    def daily_steps(
+        self, since: date, until: date, *, today: date | None = None
+    ) -> tuple[DiscoveryReport, list[IndexRead[Fetched]]]:
+        """One step per daily index of ``since``..``until`` (and of the watched gaps); the
+        report fills in as the steps are recorded."""
         report = DiscoveryReport()
         today = today or eastern_today()
         cursor_text = self.state.cursor(DAILY_CURSOR)
-        cursor = date.fromisoformat(cursor_text) if cursor_text else None
+        cursor = _DailyCursor(date.fromisoformat(cursor_text) if cursor_text else None)
         gaps = IndexGaps(self.state, today=today)
         for day in gaps.expire():
             url = self.client.url("www", daily_index_path(day))
             reason = f"not published within {LATE_INDEX_HORIZON_DAYS} days: taken as a holiday"
             self.state.record_problem(url, "index", reason)
-        contiguous = True
         days = sorted({*business_days(since, min(until, today)), *gaps.days})
-        for position, fetched in self._fetch_in_order("www", [daily_index_path(d) for d in days]):
-            day = days[position]
-            advance = contiguous and (cursor is None or day > cursor)
-            update = (DAILY_CURSOR, day.isoformat()) if advance else None
-            if not self._take_daily(day, fetched, report, gaps, cursor=update, today=today):
-                contiguous = False  # the cursor stays before this day: read again next pass
-            elif advance:
-                cursor = day
-        return report
+
+        def step(day: date) -> IndexRead[Fetched]:
+            def take(fetched: Fetched) -> int:
+                before = report.new
+                advance = cursor.contiguous and (cursor.cursor is None or day > cursor.cursor)
+                update = (DAILY_CURSOR, day.isoformat()) if advance else None
+                if not self._take_daily(day, fetched, report, gaps, cursor=update, today=today):
+                    cursor.contiguous = False  # the cursor stays before this day
+                elif advance:
+                    cursor.cursor = day
+                return report.new - before
+
+            path = daily_index_path(day)
+            return IndexRead(path, lambda: self._read_index("www", path), take)
+
+        return report, [step(day) for day in days]
 
     def _take_daily(
         self,
         day: date,
-        fetched: FetchResult | Unreadable | None,
+        fetched: Fetched,
         report: DiscoveryReport,
         gaps: IndexGaps,
         *,
@@ -210,41 +244,53 @@ class Discovery:
 
     # -- quarterly indexes ---------------------------------------------------------------
 
-    def quarterly(
-        self,
-        start: date,
-        end: date,
-        *,
-        today: date | None = None,
-        on_quarter: Callable[[Quarter, DiscoveryReport], None] | None = None,
-    ) -> DiscoveryReport:
+    def quarterly(self, start: date, end: date, *, today: date | None = None) -> DiscoveryReport:
         """Read quarterly indexes from ``start``'s quarter to the quarter after ``end``'s."""
+        report, steps = self.quarterly_steps(start, end, today=today)
+        run_in_order(steps, workers=self.workers, halted=self.cancelled)
+        return report
+
+    def quarterly_steps(
+        self, start: date, end: date, *, today: date | None = None
+    ) -> tuple[DiscoveryReport, list[IndexRead[Fetched]]]:
+        """One step per quarterly index from ``start``'s quarter to the quarter after
+        ``end``'s (for letters released late); the report fills in as they are recorded."""
         report = DiscoveryReport()
         current = Quarter.of(today or eastern_today())
         last = min(Quarter.of(end).next(), current)
+        quarters = []
         quarter = Quarter.of(start)
         while quarter <= last:
-            if self.cancelled is not None and self.cancelled():
-                break
-            path = full_index_path(quarter.year, quarter.quarter)
-            fetched = self._read_index("www", path)
-            if isinstance(fetched, Unreadable):
-                report.add_unreadable(fetched.url, fetched.reason)
-            elif fetched is None:
-                report.missing_files += 1
-            elif fetched.not_modified:
-                report.unchanged_files += 1
-            else:
-                # A closed quarter's index no longer changes; the current one is a bridge.
-                done = str(quarter) if quarter < current else None
-                cursor = (QUARTERLY_CURSOR, done) if done else None
-                self._record_index(
-                    fetched, report, listed_on=None, source="full-index", cursor=cursor
-                )
-            if on_quarter is not None:
-                on_quarter(quarter, report)
+            quarters.append(quarter)
             quarter = quarter.next()
-        return report
+
+        def step(quarter: Quarter) -> IndexRead[Fetched]:
+            path = full_index_path(quarter.year, quarter.quarter)
+            return IndexRead(
+                path,
+                lambda: self._read_index("www", path),
+                lambda fetched: self._take_quarter(quarter, fetched, report, current=current),
+            )
+
+        return report, [step(quarter) for quarter in quarters]
+
+    def _take_quarter(
+        self, quarter: Quarter, fetched: Fetched, report: DiscoveryReport, *, current: Quarter
+    ) -> int:
+        """Record one quarter's index; return how many filings it added."""
+        before = report.new
+        if isinstance(fetched, Unreadable):
+            report.add_unreadable(fetched.url, fetched.reason)
+        elif fetched is None:
+            report.missing_files += 1
+        elif fetched.not_modified:
+            report.unchanged_files += 1
+        else:
+            # A closed quarter's index no longer changes; the current one is a bridge.
+            done = str(quarter) if quarter < current else None
+            cursor = (QUARTERLY_CURSOR, done) if done else None
+            self._record_index(fetched, report, listed_on=None, source="full-index", cursor=cursor)
+        return report.new - before
 
     # -- submissions JSON ----------------------------------------------------------------
 
@@ -317,16 +363,7 @@ class Discovery:
 
     # -- shared steps ----------------------------------------------------------------------
 
-    def _fetch_in_order(
-        self, host: Host, paths: list[str]
-    ) -> Iterator[tuple[int, FetchResult | Unreadable | None]]:
-        """Fetch index files concurrently (the throttle sets the pace), yield them in order."""
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(self._read_index, host, path) for path in paths]
-            for position, future in enumerate(futures):
-                yield position, future.result()
-
-    def _read_index(self, host: Host, path: str) -> FetchResult | Unreadable | None:
+    def _read_index(self, host: Host, path: str) -> Fetched:
         """``_get_index``, with a failure after the client's retries recorded, not raised.
 
         A repeated rate-limit block still raises: it ends the pass.

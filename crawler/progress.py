@@ -71,6 +71,9 @@ class FetchProgress:
     def start(self, total: int) -> None:
         self._progress.update(self._task, total=total, completed=0)
 
+    def grow(self, total: int) -> None:
+        self._progress.update(self._task, total=total)
+
     def advance(self, outcome: FetchOutcome) -> None:
         if outcome in (FetchOutcome.FAILED, FetchOutcome.PARKED):
             self._failed += 1

@@ -89,6 +89,8 @@ class PendingFiling:
     cik: str
     form: str
     attempts: int
+    seq: int = field(default=0, compare=False)
+    """Its place in the ledger (first sighting order), for paging through due filings."""
 
 
 @dataclass(frozen=True)
@@ -246,18 +248,30 @@ class CrawlState:
     # -- downloading -----------------------------------------------------------------------
 
     def due_filings(
-        self, *, forms: Iterable[str], limit: int | None = None, now: datetime | None = None
+        self,
+        *,
+        forms: Iterable[str],
+        limit: int | None = None,
+        now: datetime | None = None,
+        after: int = 0,
     ) -> list[PendingFiling]:
-        """Pending filings of ``forms`` whose next attempt is due, oldest sighting first."""
+        """Pending filings of ``forms`` whose next attempt is due, oldest sighting first.
+
+        ``after`` (a ``seq`` returned before) pages on: only filings first seen after that
+        one, so a pass reads the due filings once each while discovery adds new ones."""
         query = (
-            "SELECT accession, cik, form, attempts FROM filings WHERE status = 'pending' "
-            "AND form IN (SELECT value FROM json_each(?)) "
+            "SELECT rowid, accession, cik, form, attempts FROM filings WHERE status = 'pending' "
+            "AND rowid > ? AND form IN (SELECT value FROM json_each(?)) "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY rowid LIMIT ?"
         )
-        params = (json.dumps(list(forms)), _iso(now or _now()), -1 if limit is None else limit)
+        due_at, count = _iso(now or _now()), -1 if limit is None else limit
+        params = (after, json.dumps(list(forms)), due_at, count)
         with self._lock:
             rows = self._db.execute(query, params).fetchall()
-        return [PendingFiling(r["accession"], r["cik"], r["form"], r["attempts"]) for r in rows]
+        return [
+            PendingFiling(r["accession"], r["cik"], r["form"], r["attempts"], seq=r["rowid"])
+            for r in rows
+        ]
 
     def count_due(self, *, forms: Iterable[str], now: datetime | None = None) -> int:
         with self._lock:

@@ -8,10 +8,12 @@ the old file (written to a temporary name and renamed), so a broken download nev
 replaces a good map. Failures are logged and reported, never raised: a crawl does not
 depend on the ticker map.
 
-``TickerMapCrawler`` is the ``Crawler`` the commands use: it refreshes the map at the start
-of every crawl and backfill pass, which covers ``corresp crawl``, ``corresp backfill`` and
-the scheduler's daily-index, submissions and backfill jobs (the current-feed poll, every
-ten minutes, does not).
+``TickerMapCrawler`` is the ``Crawler`` the commands use: it refreshes the map beside every
+crawl and backfill pass (in a thread of its own, through the same throttle, so the pass's
+first turns are not spent waiting for it; the pass returns once it is done, before any
+hand-off uses the map), which covers ``corresp crawl``, ``corresp backfill`` and the
+scheduler's daily-index, submissions and backfill jobs (the current-feed poll, every ten
+minutes, does not).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from crawler.client import EdgarClient
-from crawler.cycle import Crawler, CrawlReport
+from crawler.cycle import Crawler
 from crawler.errors import CrawlerError
 from crawler.store import atomic_write
 from indexer.data_folder import DataFolder
@@ -81,17 +83,12 @@ def refresh_ticker_map(
 
 
 class TickerMapCrawler(Crawler):
-    """A ``Crawler`` that refreshes the ticker map (at most daily) before each pass."""
+    """A ``Crawler`` that refreshes the ticker map (at most daily) beside each pass."""
 
     def refresh_tickers(self) -> TickerRefresh:
         return refresh_ticker_map(
             self.client, self.settings.storage.data_dir, cancelled=lambda: self.stopping
         )
 
-    def crawl(self, **options: Any) -> CrawlReport:
+    def beside_pass(self) -> None:
         self.refresh_tickers()
-        return super().crawl(**options)
-
-    def backfill(self, **options: Any) -> CrawlReport:
-        self.refresh_tickers()
-        return super().backfill(**options)

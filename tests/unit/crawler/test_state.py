@@ -198,6 +198,16 @@ def test_due_filings_honours_forms_limit_and_order(state: CrawlState) -> None:
     assert (due[0].cik, due[0].form, due[0].attempts) == ("0000320193", "UPLOAD", 0)
 
 
+def test_due_filings_page_on_after_a_seq_and_see_filings_found_later(state: CrawlState) -> None:
+    state.record_discovered([ref(1), ref(2), ref(3)])
+    first = state.due_filings(forms=FORMS, limit=2)
+    state.record_discovered([ref(4)])  # discovery goes on while the first page downloads
+    rest = state.due_filings(forms=FORMS, after=first[-1].seq)
+    assert [f.accession[-1] for f in first] == ["1", "2"]
+    assert [f.accession[-1] for f in rest] == ["3", "4"]
+    assert state.due_filings(forms=FORMS, after=rest[-1].seq) == []
+
+
 def test_record_failure_schedules_retries_with_doubling_delay(state: CrawlState) -> None:
     state.record_discovered([ref(1), ref(2)])
     accession = ref(1).accession
