@@ -32,7 +32,7 @@ TARGET_P95_MS = {1: 50.0, 8: 150.0}
 _ES_MS = re.compile(r"es;dur=([\d.]+)")
 
 
-def _measure(
+def measure(
     base: str, mix: list[MixRequest], *, concurrency: int, requests: int
 ) -> tuple[list[float], float, int, dict[str, list[tuple[float, float]]]]:
     """Latencies (ms), queries/s, server errors, and per kind ``(latency, time in
@@ -62,18 +62,20 @@ def _measure(
     return latencies, requests / elapsed, errors, by_kind
 
 
-def _print_kinds(by_kind: dict[str, list[tuple[float, float]]]) -> None:
+def print_kinds(by_kind: dict[str, list[tuple[float, float]]]) -> None:
     """Per request kind: p50 and p95 latency, and the median time spent in Elasticsearch."""
-    for kind, pairs in sorted(by_kind.items(), key=lambda item: -_pct([p[0] for p in item[1]], 95)):
+    for kind, pairs in sorted(
+        by_kind.items(), key=lambda item: -percentile([p[0] for p in item[1]], 95)
+    ):
         latencies = [latency for latency, _ in pairs]
-        es_ms = [es for _, es in pairs]
+        es_ms = percentile([es for _, es in pairs], 50)
         print(
-            f"    {kind:<12} n={len(pairs):<4} p50 {_pct(latencies, 50):6.1f} ms  "
-            f"p95 {_pct(latencies, 95):6.1f} ms  in Elasticsearch p50 {_pct(es_ms, 50):6.1f} ms"
+            f"    {kind:<12} n={len(pairs):<4} p50 {percentile(latencies, 50):6.1f} ms  "
+            f"p95 {percentile(latencies, 95):6.1f} ms  in Elasticsearch p50 {es_ms:6.1f} ms"
         )
 
 
-def _pct(values: list[float], percent: int) -> float:
+def percentile(values: list[float], percent: int) -> float:
     ordered = sorted(values)
     return ordered[min(int(len(ordered) * percent / 100), len(ordered) - 1)] if ordered else 0.0
 
@@ -110,7 +112,7 @@ def main() -> int:
         )
         ok = True
         for concurrency in (1, 8):
-            latencies, qps, errors, by_kind = _measure(
+            latencies, qps, errors, by_kind = measure(
                 base, mix, concurrency=concurrency, requests=args.requests
             )
             q = statistics.quantiles(latencies, n=100)
@@ -122,7 +124,7 @@ def main() -> int:
                 f"p99 {p99:6.1f} ms  {qps:6.1f} queries/s  {errors} errors   "
                 f"(p95 target {target:.0f} ms: {p95 / target:.2f}x)"
             )
-            _print_kinds(by_kind)
+            print_kinds(by_kind)
         print(
             f"  cursor walk: {walked:,} distinct hits, {duplicates} duplicates "
             f"(past 10,000: {'yes' if walked > 10_000 else 'no'})"

@@ -30,7 +30,7 @@ import httpx
 from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 
-from bench.api_bench import _measure, _pct, _print_kinds
+from bench.api_bench import measure, percentile, print_kinds
 from bench.api_server import api_process
 from bench.query_mix import search_mix
 from bench.scale_corpus import CorpusFigures, build_corpus, print_figures
@@ -116,10 +116,10 @@ def _print_search(prefix: str, requests: int) -> bool:
         with httpx.Client(base_url=base, timeout=60) as client:
             mix = search_mix(client, random.Random(3))
         for concurrency, target in ((1, 50.0), (8, 150.0)):
-            latencies, qps, errors, by_kind = _measure(
+            latencies, qps, errors, by_kind = measure(
                 base, mix, concurrency=concurrency, requests=requests
             )
-            p95 = _pct(latencies, 95)
+            p95 = percentile(latencies, 95)
             ok &= errors == 0
             print(
                 f"  search at concurrency {concurrency}: "
@@ -127,7 +127,7 @@ def _print_search(prefix: str, requests: int) -> bool:
                 f"({p95 / target:.2f}x the {target:.0f} ms target), "
                 f"{qps:.1f} queries/s, {errors} errors"
             )
-            _print_kinds(by_kind)
+            print_kinds(by_kind)
         peak_mb = _peak_rss_mb(server.pid)
     print(f"  API process peak memory: {peak_mb:.0f} MB")
     return ok

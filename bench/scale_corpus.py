@@ -36,7 +36,7 @@ from elasticsearch.serializer import OrjsonSerializer
 
 from crawler.extract.letters import letter_from_folder
 from indexer.documents import comment_documents, letter_document, thread_document
-from indexer.lifecycle import ensure_schema, index_names
+from indexer.lifecycle import LOADING_SETTINGS, SERVING_SETTINGS, ensure_schema, index_names
 from indexer.names import Targets
 from indexer.normalize.letter import CitedDate, Letter, ReviewedFiling
 from indexer.normalize.pipeline import normalize_letter
@@ -248,7 +248,7 @@ def build_corpus(
     names = index_names(prefix)
     targets = ensure_schema(es, names)
     indices = ",".join((targets.letters, targets.comments, targets.threads))
-    es.indices.put_settings(index=indices, settings=LOAD_SETTINGS)
+    es.indices.put_settings(index=indices, settings=LOADING_SETTINGS)
     samples = sample_threads()  # normalizing the real letters is not part of the measure
     clock = PhaseClock()
     figures = CorpusFigures()
@@ -299,7 +299,7 @@ def build_corpus(
     if failures:
         raise RuntimeError(f"bulk failures: {failures[:3]}")
     begun = time.perf_counter()
-    es.indices.put_settings(index=indices, settings=SERVE_SETTINGS)
+    es.indices.put_settings(index=indices, settings=SERVING_SETTINGS)
     es.indices.refresh(index=indices)
     figures.refresh_seconds = time.perf_counter() - begun
     if merge:
@@ -317,10 +317,6 @@ def build_corpus(
     if not figures.checkpoints or figures.checkpoints[-1]["letters"] != figures.letters:
         figures.checkpoints.append(_checkpoint(es, prefix, figures.letters))
     return figures
-
-
-LOAD_SETTINGS = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
-SERVE_SETTINGS = {"index": {"refresh_interval": None, "translog.durability": None}}
 
 
 def _checkpoint(es: Elasticsearch, prefix: str, letters: int) -> dict[str, float]:

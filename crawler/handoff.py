@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from elasticsearch import Elasticsearch
 
 from crawler.client import EdgarClient
-from crawler.company_filings import CompanyFilings, ciks_of
+from crawler.company_filings import ciks_of
 from crawler.extract.ocr import OcrOptions
 from crawler.letter_pool import LetterMaker, MadeLetters, MakerSetup, worker_count
 from crawler.parsed import ParsedSubmissions
@@ -158,9 +158,9 @@ def ingest_pending(
     ``parsed`` holds submissions already parsed by this process's downloads."""
     report = HandoffReport()
     reader = _Reader(settings, state, store, parsed)
+    pending = state.stored_filings(only_pending_ingest=True)
     if client is not None and settings.crawler.resolve_reviewed_filings:
-        pending = state.stored_filings(only_pending_ingest=True)
-        reader.filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
+        reader.maker.filings.refresh(client, ciks_of((f.cik, f.filing_date) for f in pending))
     es = make_es_client(settings.elasticsearch)
     try:
         targets = ensure_schema(
@@ -169,7 +169,7 @@ def ingest_pending(
             layout=settings.elasticsearch.indices,
         )
         ingester = Ingester(es, targets, alerts=alert_engine_for(es, settings))
-        for batch, letters in reader.batches(state.stored_filings(only_pending_ingest=True)):
+        for batch, letters in reader.batches(pending):
             accessions = [filing.accession for filing in batch]
             try:
                 result = ingester.index_letters(letters)
@@ -244,7 +244,6 @@ class _Reader:
     ) -> None:
         self.state = state
         self.parsed = parsed
-        self.filings = CompanyFilings.in_data_dir(settings.storage.data_dir)
         setup = MakerSetup(
             store_root=store.root,
             data_dir=settings.storage.data_dir,

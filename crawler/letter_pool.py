@@ -151,6 +151,12 @@ class LetterMaker:
         self._local = _Context(setup)
         self._pool: Executor | None = None
 
+    @property
+    def filings(self) -> CompanyFilings:
+        """The company filing lists this process's letters resolve against (refresh them
+        here before making letters: workers read the refreshed files)."""
+        return self._local.filings
+
     def __enter__(self) -> LetterMaker:
         return self
 

@@ -162,19 +162,22 @@ def raise_item_error(action: str, item: dict[str, Any]) -> None:
         return
     if limit := limit_message(item):
         raise QueryLimitError(f"{action}: {limit}")
-    error = item["error"]
-    reason = error.get("reason") or error.get("type") if isinstance(error, dict) else error
+    reason = _error_reason(item, "no reason given")
     raise SearchBackendError(
         f"{action}: Elasticsearch answered {item.get('status', '?')}: {reason}"
     )
 
 
 def _api_reason(exc: ApiError) -> str:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error")
+    return _error_reason(exc.body, exc.message)
+
+
+def _error_reason(body: Any, fallback: str) -> str:
+    """The reason of an Elasticsearch error body (``{"error": {"reason": …}}``)."""
+    error = body.get("error") if isinstance(body, dict) else None
     if isinstance(error, dict):
-        return str(error.get("reason") or error.get("type") or exc.message)
-    return str(error or exc.message)
+        return str(error.get("reason") or error.get("type") or fallback)
+    return str(error or fallback)
 
 
 def wait_until_ready(

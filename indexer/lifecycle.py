@@ -21,6 +21,8 @@ from indexer.schema import SCHEMA_VERSION, index_template, mappings
 from indexer.settings import IndexLayout, IndexShape
 
 __all__ = [
+    "LOADING_SETTINGS",
+    "SERVING_SETTINGS",
     "analysis_is_rich",
     "count_documents",
     "current_indices",
@@ -138,11 +140,11 @@ def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]
     return found
 
 
-_LOADING = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+LOADING_SETTINGS = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
 """A reindex's new indices while they load: no refresh, the translog written every 5 s
 rather than on every request (a crash means running the reindex again; nothing serves
 from them yet)."""
-_SERVING = {"index": {"refresh_interval": None, "translog.durability": None}}
+SERVING_SETTINGS = {"index": {"refresh_interval": None, "translog.durability": None}}
 
 
 def new_indices(
@@ -154,7 +156,7 @@ def new_indices(
     targets = names.new_indices(datetime.now(UTC))
     with backend_errors("creating indices for the reindex"):
         for kind in KINDS:
-            es.indices.create(index=targets.of(kind), settings=_LOADING)
+            es.indices.create(index=targets.of(kind), settings=LOADING_SETTINGS)
     return targets
 
 
@@ -164,7 +166,7 @@ def swap_aliases(es: Elasticsearch, names: IndexNames, new: Targets) -> list[str
     actions: list[dict[str, dict[str, str]]] = []
     with backend_errors("swapping aliases"):
         for kind in KINDS:
-            es.indices.put_settings(index=new.of(kind), settings=_SERVING)
+            es.indices.put_settings(index=new.of(kind), settings=SERVING_SETTINGS)
             es.indices.flush(index=new.of(kind))  # every loaded document on disk
             es.indices.refresh(index=new.of(kind))
             actions += [
