@@ -140,11 +140,26 @@ def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]
     return found
 
 
-LOADING_SETTINGS = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
+LOADING_SETTINGS = {
+    "index": {
+        "refresh_interval": "-1",
+        "translog.durability": "async",
+        "merge.policy.max_merged_segment": "1gb",
+    }
+}
 """A reindex's new indices while they load: no refresh, the translog written every 5 s
 rather than on every request (a crash means running the reindex again; nothing serves
-from them yet)."""
-SERVING_SETTINGS = {"index": {"refresh_interval": None, "translog.durability": None}}
+from them yet), and no merge into segments above 1 GB: on two cores the merges of
+multi-gigabyte segments near the end of a full load took the CPU the load needed, and a
+segment that large would be merged again as the index grows."""
+SERVING_SETTINGS = {
+    "index": {
+        "refresh_interval": None,
+        "translog.durability": None,
+        "merge.policy.max_merged_segment": None,
+    }
+}
+"""Back to the defaults once loaded (``None`` removes a setting)."""
 
 
 def new_indices(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -77,12 +78,23 @@ def test_reindex_swaps_aliases_atomically(
     Ingester(es, targets).ingest(_incoming(samples_dir, LVS))
     before = current_indices(es, names)
     fresh = new_indices(es, names)
+    loading = _index_settings(es, fresh.letters)
+    assert loading["refresh_interval"] == "-1"
+    assert loading["translog"]["durability"] == "async"
+    assert loading["merge"]["policy"]["max_merged_segment"] == "1gb"
     Ingester(es, fresh, refresh=False).ingest(_incoming(samples_dir, LVS))
     assert es.count(index=targets.letters)["count"] == 9  # still served by the old index
     retired = swap_aliases(es, names, fresh)
+    serving = _index_settings(es, fresh.letters)  # back to the defaults
+    assert not {"refresh_interval", "translog", "merge"} & serving.keys(), serving
     assert sorted(retired) == sorted(i for kind in before.values() for i in kind)
     assert current_indices(es, names)["letters"] == [fresh.letters]
     assert es.count(index=targets.letters)["count"] == 9
+
+
+def _index_settings(es: Elasticsearch, index: str) -> dict[str, Any]:
+    (entry,) = es.indices.get_settings(index=index).values()
+    return dict(entry["settings"]["index"])
 
 
 def test_fields_added_to_the_mapping_reach_live_indices_without_a_reindex(
