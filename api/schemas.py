@@ -69,6 +69,11 @@ class LetterHit(BaseModel):
     score: float | None = Field(None, description="Relevance (null when sorted by date).")
 
 
+class OutcomeEvidence(BaseModel):
+    outcome: str
+    evidence: str
+
+
 class CommentHit(BaseModel):
     comment_id: str
     accession: str
@@ -87,6 +92,12 @@ class CommentHit(BaseModel):
     released_on: str | None = None
     file_numbers: list[str] = []
     topics: list[str] = []
+    outcomes: list[str] = Field(
+        [], description="How the company answered (will_revise, amended, supplemental, …)."
+    )
+    outcome_evidence: list[OutcomeEvidence] = Field(
+        [], description="The sentence of the answer that shows each outcome (similar comments)."
+    )
     thread_id: str | None = None
     url: str | None = None
     highlights: list[str] = Field([], description="Snippets of heading, text and answer.")
@@ -218,6 +229,14 @@ class ThreadSummary(BaseModel):
     reviewed_forms: list[str] = []
     topics: list[str] = []
     office: str | None = None
+    outcomes: list[str] = Field([], description="How the company answered, over its answers.")
+    answer_count: int | None = Field(None, description="Answers in the company's letters.")
+    amended: bool | None = Field(
+        None,
+        description="Whether the company amended the filing under review during the review "
+        "(an amendment EDGAR lists, an answer saying so, or a staff letter reviewing one).",
+    )
+    amended_evidence: str | None = Field(None, description="What shows the amendment.")
 
 
 class ThreadList(BaseModel):
@@ -255,6 +274,7 @@ class CommentExchange(BaseModel):
     response_accession: str | None = None
     response_date: str | None = None
     topics: list[str] = []
+    outcomes: list[str] = []
 
 
 class CommentRound(BaseModel):
@@ -309,12 +329,28 @@ class DaysToClose(BaseModel):
     median: float | None = None
 
 
+class NoChangeShare(BaseModel):
+    topic: str | None = None
+    year: int | None = None
+    answered: int = Field(description="Answered comments.")
+    no_change: int = Field(description="Of them, answers that saw no change needed.")
+    share: float | None = Field(description="no_change / answered.")
+
+
+class AnswerStats(BaseModel):
+    answered: int = Field(description="Staff comments of the matching letters with an answer.")
+    outcomes: list[FacetBucket] = Field(description="Answered comments per outcome.")
+    no_change_by_topic: list[NoChangeShare]
+    no_change_by_year: list[NoChangeShare]
+
+
 class StatsResponse(BaseModel):
     letters: int
     reviews: int
     years: list[YearStats]
     days_to_close: DaysToClose
     top_topics: list[FacetBucket]
+    answers: AnswerStats = Field(description="How the companies answered the staff comments.")
     warnings: list[str] = []
     partial: bool = Field(False, description="True when a search behind it was incomplete.")
     partial_reason: str | None = None

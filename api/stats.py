@@ -1,9 +1,11 @@
 """Statistics of the letters matching a search: the answer of ``GET /stats``. Pure.
 
-``build_stats`` reads the answers to the two requests of ``indexer/search/stats.py``: matching
-letters and reviews per year and the top topics from the letters request, days to close (mean
-and median) from the threads request. When the reviews were selected by the thread ids of more
-than ``MAX_REVIEW_IDS`` matching letters, the answer says so in ``warnings``.
+``build_stats`` reads the answers to the three requests of ``indexer/search/stats.py``:
+matching letters and reviews per year and the top topics from the letters request, days to
+close (mean and median) from the threads request, how the companies answered (outcomes,
+and the share of ``no_change`` answers per topic and year) from the answers request. When
+the reviews were selected by the thread ids of more than ``MAX_REVIEW_IDS`` matching
+letters, the answer says so in ``warnings``.
 """
 
 from __future__ import annotations
@@ -20,9 +22,38 @@ def _rounded(value: Any) -> float | None:
     return round(float(value), 1) if value is not None else None
 
 
+def _share(bucket: Mapping[str, Any], key: str) -> dict[str, Any]:
+    answered = int(bucket["doc_count"])
+    declined = int(bucket.get("no_change", {}).get("doc_count", 0))
+    return {
+        key: int(bucket["key"]) if key == "year" else str(bucket["key"]),
+        "answered": answered,
+        "no_change": declined,
+        "share": round(declined / answered, 3) if answered else None,
+    }
+
+
+def _answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    aggs = answers.get("aggregations", {})
+    return {
+        "answered": int(answers.get("hits", {}).get("total", {}).get("value", 0)),
+        "outcomes": [
+            {"value": str(bucket["key"]), "count": bucket["doc_count"]}
+            for bucket in aggs.get("outcomes", {}).get("buckets", ())
+        ],
+        "no_change_by_topic": [
+            _share(b, "topic") for b in aggs.get("by_topic", {}).get("buckets", ())
+        ],
+        "no_change_by_year": [
+            _share(b, "year") for b in aggs.get("by_year", {}).get("buckets", ())
+        ],
+    }
+
+
 def build_stats(
     letters: Mapping[str, Any],
     threads: Mapping[str, Any],
+    answers: Mapping[str, Any],
     *,
     ids_truncated: bool,
     notes: Sequence[str] = (),
@@ -57,6 +88,7 @@ def build_stats(
             {"value": str(bucket["key"]), "count": bucket["doc_count"]}
             for bucket in aggs.get("topics", {}).get("buckets", ())
         ],
+        "answers": _answers(answers),
         "warnings": warnings,
         "partial": bool(notes),
         "partial_reason": "; ".join(notes) or None,

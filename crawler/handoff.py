@@ -249,6 +249,7 @@ class _Reader:
             data_dir=settings.storage.data_dir,
             ocr=OcrOptions.from_config(settings.crawler.ocr),
             taxonomy_path=settings.normalizer.taxonomy_path,
+            outcomes_path=settings.normalizer.outcomes_path,
         )
         self.maker = LetterMaker(setup, workers=worker_count(settings.normalizer.workers))
         self.unreadable: dict[str, str] = {}

@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import TypedDict
 
 import click
 
@@ -29,9 +30,10 @@ from indexer.cli.output import err, out
 from indexer.incoming import IncomingLetter
 from indexer.models import LETTER_FORMS
 from indexer.normalize.letter import Letter
+from indexer.normalize.outcomes import OutcomeRules, outcome_rules_for
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
-from indexer.normalize.topics import taxonomy_for
+from indexer.normalize.topics import Taxonomy, taxonomy_for
 
 __all__ = ["parse", "threads"]
 
@@ -110,6 +112,20 @@ _no_ocr = click.option(
 )
 
 
+class _Rules(TypedDict):
+    taxonomy: Taxonomy
+    outcome_rules: OutcomeRules
+
+
+def _rules(cli_ctx: CliContext) -> _Rules:
+    """The configured topic taxonomy and answer-outcome rules."""
+    normalizer = cli_ctx.settings.normalizer
+    return _Rules(
+        taxonomy=taxonomy_for(normalizer.taxonomy_path),
+        outcome_rules=outcome_rules_for(normalizer.outcomes_path),
+    )
+
+
 def _ocr(cli_ctx: CliContext, no_ocr: bool) -> OcrOptions:
     options = OcrOptions.from_config(cli_ctx.settings.crawler.ocr)
     return OcrOptions(enabled=False) if no_ocr else options
@@ -143,11 +159,11 @@ def parse(
     them (searched recursively), or single documents (give --form).
     """
     failures = _Failures()
-    taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
+    rules = _rules(cli_ctx)
     filings = _company_filings(cli_ctx, filings_dirs)
     ocr = _ocr(cli_ctx, no_ocr)
     for incoming in _letters(paths, form and form.upper(), failures, filings, ocr):
-        letter = normalize_letter(incoming, taxonomy=taxonomy)
+        letter = normalize_letter(incoming, **rules)
         if as_json:
             sys.stdout.write(json.dumps(letter.to_public_dict(), ensure_ascii=False) + "\n")
         else:
@@ -180,11 +196,11 @@ def threads(
     Each letter shows the rule that linked it and why.
     """
     failures = _Failures()
-    taxonomy = taxonomy_for(cli_ctx.settings.normalizer.taxonomy_path)
+    rules = _rules(cli_ctx)
     filings = _company_filings(cli_ctx, filings_dirs)
     ocr = _ocr(cli_ctx, no_ocr)
     letters = [
-        normalize_letter(incoming, taxonomy=taxonomy)
+        normalize_letter(incoming, **rules)
         for incoming in _letters(paths, form and form.upper(), failures, filings, ocr)
         if incoming.form in _LETTER_FORMS
     ]

@@ -31,6 +31,7 @@ from crawler.state import StoredFiling
 from crawler.store import RawStore
 from indexer.incoming import IncomingLetter
 from indexer.normalize.letter import Letter
+from indexer.normalize.outcomes import OutcomeRules, outcome_rules_for
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.topics import Taxonomy, taxonomy_for
 
@@ -48,6 +49,7 @@ class MakerSetup:
     data_dir: Path
     ocr: OcrOptions
     taxonomy_path: str
+    outcomes_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class _Context:
         self.filings = CompanyFilings.in_data_dir(setup.data_dir)
         self.ocr = setup.ocr
         self.taxonomy: Taxonomy = taxonomy_for(setup.taxonomy_path)
+        self.outcome_rules: OutcomeRules = outcome_rules_for(setup.outcomes_path)
 
     def make(self, filing: StoredFiling, parsed: Submission | None) -> MadeLetters:
         try:
@@ -87,7 +90,9 @@ class _Context:
         for letter in incoming:
             cik = letter.ciks[0] if letter.ciks else filing.cik
             listed = replace(letter, company_filings=self.filings.listed(cik))
-            letters.append(normalize_letter(listed, taxonomy=self.taxonomy))
+            letters.append(
+                normalize_letter(listed, taxonomy=self.taxonomy, outcome_rules=self.outcome_rules)
+            )
         return MadeLetters(filing.accession, tuple(letters))
 
 

@@ -224,13 +224,21 @@ def _known_fields(parent: list[str]) -> list[str]:
     return list(model.model_fields)
 
 
+def _relative_to(path: str, base_dir: Path) -> str:
+    """A configured file path, relative ones read from ``base_dir`` (empty stays empty)."""
+    if path and not Path(path).expanduser().is_absolute():
+        return str((base_dir / path).resolve())
+    return path
+
+
 def _resolve_paths(settings: Settings, base_dir: Path) -> Settings:
     data_dir = settings.storage.data_dir.expanduser()
     if not data_dir.is_absolute():
         data_dir = (base_dir / data_dir).resolve()
     storage = settings.storage.model_copy(update={"data_dir": data_dir})
-    taxonomy = settings.normalizer.taxonomy_path
-    if taxonomy and not Path(taxonomy).expanduser().is_absolute():
-        taxonomy = str((base_dir / taxonomy).resolve())
-    normalizer = settings.normalizer.model_copy(update={"taxonomy_path": taxonomy})
+    rule_files = {
+        key: _relative_to(getattr(settings.normalizer, key), base_dir)
+        for key in ("taxonomy_path", "outcomes_path")
+    }
+    normalizer = settings.normalizer.model_copy(update=rule_files)
     return settings.model_copy(update={"storage": storage, "normalizer": normalizer})

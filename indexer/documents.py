@@ -21,10 +21,13 @@ from indexer.normalize.letter import (
     Letter,
     LetterType,
     Office,
+    OutcomeMatch,
     ReviewedFiling,
     StaffMember,
     TopicMatch,
+    filing_dict,
 )
+from indexer.normalize.review_facts import amendment_evidence
 from indexer.normalize.threads import Thread
 
 __all__ = [
@@ -106,6 +109,9 @@ def letter_document(letter: Letter, *, thread_id: str | None = None) -> dict[str
         "office_raw": letter.office.raw if letter.office else None,
         "topics": sorted({match.topic for match in letter.topics}),
         "topic_matches": public["topics"],
+        "outcomes": sorted({match.outcome for match in letter.outcomes}),
+        "outcome_matches": public["outcomes"],
+        "amendments_filed": [filing_dict(f) for f in letter.amendments_filed],
         "text": letter.text,
         "text_source": letter.text_source,
         "warnings": list(letter.warnings),
@@ -141,16 +147,8 @@ def letter_from_document(doc: dict[str, Any]) -> Letter:
         company=doc.get("company"),
         letter_type=LetterType(doc["letter_type"]),
         file_numbers=tuple(doc.get("file_numbers") or ()),
-        reviewed_filings=tuple(
-            ReviewedFiling(
-                f.get("form"),
-                _date(f.get("period_end")),
-                _date(f.get("filed_on")),
-                f.get("accession"),
-                f.get("filed_by"),
-            )
-            for f in doc.get("reviewed_filings") or ()
-        ),
+        reviewed_filings=_filings(doc.get("reviewed_filings")),
+        amendments_filed=_filings(doc.get("amendments_filed")),
         cited_dates=tuple(
             CitedDate(date.fromisoformat(c["date"]), c["kind"])
             for c in doc.get("cited_dates") or ()
@@ -166,6 +164,10 @@ def letter_from_document(doc: dict[str, Any]) -> Letter:
         topics=tuple(
             TopicMatch(t["topic"], t.get("comment"), tuple(t.get("evidence") or ()))
             for t in doc.get("topic_matches") or ()
+        ),
+        outcomes=tuple(
+            OutcomeMatch(o["outcome"], o.get("comment"), o.get("evidence") or "")
+            for o in doc.get("outcome_matches") or ()
         ),
         text_source=doc.get("text_source") or "none",
         text=doc.get("text") or "",
@@ -184,6 +186,19 @@ def letter_from_document(doc: dict[str, Any]) -> Letter:
     )
 
 
+def _filings(stored: list[dict[str, Any]] | None) -> tuple[ReviewedFiling, ...]:
+    return tuple(
+        ReviewedFiling(
+            f.get("form"),
+            _date(f.get("period_end")),
+            _date(f.get("filed_on")),
+            f.get("accession"),
+            f.get("filed_by"),
+        )
+        for f in stored or ()
+    )
+
+
 def thread_document(thread: Thread, letters: dict[str, Letter]) -> dict[str, Any]:
     """The threads-index document of ``thread`` (``letters`` by accession, for metadata)."""
     members = [letters[m.accession] for m in thread.letters if m.accession in letters]
@@ -191,6 +206,7 @@ def thread_document(thread: Thread, letters: dict[str, Letter]) -> dict[str, Any
     staff_letters = [m for m in members if m.sender == "sec"]
     latest_staff = max(staff_letters, key=lambda m: m.date or date.min, default=None)
     data = thread.to_dict()
+    evidence = amendment_evidence(thread, members)
     return {
         "thread_id": thread.thread_id,
         "ciks": list(thread.ciks),
@@ -220,6 +236,12 @@ def thread_document(thread: Thread, letters: dict[str, Letter]) -> dict[str, Any
         "reviewed_filings": _with_urls(data["reviewed_filings"], thread.ciks),
         "reviewed_forms": sorted({f.form for f in thread.reviewed_filings if f.form}),
         "topics": sorted({t.topic for m in members for t in m.topics if t.topic != "other"}),
+        "outcomes": sorted({o.outcome for m in members for o in m.outcomes}),
+        "answer_count": sum(
+            1 for m in members if m.sender == "company" for c in m.comments if c.response
+        ),
+        "amended": evidence is not None,
+        "amended_evidence": evidence,
         "letters": data["letters"],
         "warnings": data["warnings"],
     }
@@ -234,6 +256,11 @@ def comment_documents(thread: Thread, letters: dict[str, Letter]) -> Iterator[di
         for comment in letter.comments:
             answer, answered_by = _answer(comment.number, ordered[position + 1 :])
             topics = [t for t in letter.topics if t.comment == comment.number]
+            outcomes = [
+                o
+                for o in (answered_by.outcomes if answered_by else ())
+                if o.comment == comment.number
+            ]
             when = letter.letter_date or letter.filing_date
             yield {
                 "comment_id": comment_id(letter.accession, comment.number),
@@ -261,6 +288,10 @@ def comment_documents(thread: Thread, letters: dict[str, Letter]) -> Iterator[di
                 "topics": sorted({t.topic for t in topics}),
                 "topic_evidence": [
                     {"topic": t.topic, "evidence": list(t.evidence)} for t in topics
+                ],
+                "outcomes": [o.outcome for o in outcomes],
+                "outcome_evidence": [
+                    {"outcome": o.outcome, "evidence": o.evidence} for o in outcomes
                 ],
                 "url": edgar_url(letter.ciks[0] if letter.ciks else None, letter.accession),
             }

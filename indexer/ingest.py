@@ -33,6 +33,7 @@ from indexer.es_client import backend_errors
 from indexer.incoming import IncomingLetter
 from indexer.names import Targets
 from indexer.normalize.letter import Letter
+from indexer.normalize.outcomes import OutcomeRules
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
 from indexer.normalize.topics import Taxonomy
@@ -73,18 +74,23 @@ class Ingester:
         targets: Targets,
         *,
         taxonomy: Taxonomy | None = None,
+        outcome_rules: OutcomeRules | None = None,
         refresh: bool = True,
         alerts: AlertEngine | None = None,
     ) -> None:
         self.es = es
         self.targets = targets
         self.taxonomy = taxonomy
+        self.outcome_rules = outcome_rules
         self.refresh = refresh
         self.alerts = alerts
 
     def ingest(self, incoming: Iterable[IncomingLetter]) -> IngestReport:
         """Normalize and index ``incoming``; raises ``SearchBackendError``/``IndexingError``."""
-        letters = [normalize_letter(item, taxonomy=self.taxonomy) for item in incoming]
+        letters = [
+            normalize_letter(item, taxonomy=self.taxonomy, outcome_rules=self.outcome_rules)
+            for item in incoming
+        ]
         return self.index_letters(letters)
 
     def index_letters(self, letters: list[Letter]) -> IngestReport:

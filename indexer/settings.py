@@ -274,6 +274,12 @@ class NormalizerConfig(_Section):
         description="Topic taxonomy (YAML, the format of indexer/normalize/topics.yaml) to use "
         "instead of the built-in one; relative to the config file's folder. Empty = built-in.",
     )
+    outcomes_path: str = Field(
+        "",
+        description="Answer-outcome rules (YAML, the format of indexer/normalize/outcomes.yaml) "
+        "to use instead of the built-in ones; relative to the config file's folder. "
+        "Empty = built-in.",
+    )
     workers: Annotated[int, Field(ge=0, le=64)] = Field(
         0,
         description="Processes that read and normalize letters during `corresp index`, "

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Path, Query
 from api.deps import ServiceDep, SettingsDep, page_size
 from api.errors import NotFoundError
 from api.schemas import SimilarComments
+from api.search import SearchService
 from indexer.search.params import CommentId, SimilarParams
 from indexer.search.similar import SIMILAR_FIELDS, build_similar_body, like_text
 
-__all__ = ["router"]
+__all__ = ["find_similar", "router"]
 
 router = APIRouter(tags=["comments"])
 
@@ -24,8 +25,14 @@ def similar_comments(
     service: ServiceDep,
     settings: SettingsDep,
 ) -> dict[str, Any]:
-    """The staff comments most like this one sent to other companies, with their answers."""
-    size = page_size(params.size, settings.api)
+    """The staff comments most like this one sent to other companies, with their answers
+    and how each company answered (outcomes, with the sentence that shows each)."""
+    return find_similar(comment_id, page_size(params.size, settings.api), service)
+
+
+def find_similar(comment_id: str, size: int, service: SearchService) -> dict[str, Any]:
+    """The comment and the ``size`` most similar comments of other companies; raises
+    ``NotFoundError`` for an unknown comment."""
     comment = service.get(service.targets.comments, comment_id)
     if comment is None:
         raise NotFoundError(f"no comment {comment_id}", parameter="comment_id")

@@ -13,6 +13,7 @@ from api.search import SearchService
 from api.stats import build_stats
 from indexer.search.params import LetterFilters
 from indexer.search.stats import (
+    build_stats_answers_body,
     build_stats_letters_body,
     build_stats_threads_body,
     needs_review_ids,
@@ -44,8 +45,18 @@ def run_stats(
         threads_body(build_stats_threads_body(filters, review_ids=review_ids)),
         action="measuring days to close",
     )
+    answers = service.search(
+        service.targets.comments,
+        build_stats_answers_body(filters),
+        action="counting answers",
+        limited=True,
+    )
     stats = build_stats(
-        letters, threads, ids_truncated=truncated, notes=service.stopped_notes(letters, threads)
+        letters,
+        threads,
+        answers,
+        ids_truncated=truncated,
+        notes=service.stopped_notes(letters, threads, answers),
     )
     return stats, threads
 

@@ -9,12 +9,14 @@ is shown with its underscores as spaces.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Protocol
 
 from indexer.errors import ConfigError
+from indexer.normalize.outcomes import outcome_rules_for
 from indexer.normalize.topics import taxonomy_for
 
 __all__ = [
@@ -118,11 +120,29 @@ def long_date(value: str | date | None) -> str:
 
 
 @lru_cache(maxsize=4)
+def outcome_labels(outcomes_path: str = "") -> Mapping[str, str]:
+    """Answer outcome id -> label, from the rules the normalizer uses (empty if they cannot
+    load)."""
+    return _labels("outcome", lambda: outcome_rules_for(outcomes_path).outcomes)
+
+
+@lru_cache(maxsize=4)
 def topic_labels(taxonomy_path: str = "") -> Mapping[str, str]:
     """Topic id -> label, from the taxonomy the normalizer uses (empty if it cannot load)."""
+    return _labels("topic", lambda: taxonomy_for(taxonomy_path).topics)
+
+
+class _Labelled(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def _labels(what: str, read: Callable[[], Iterable[_Labelled]]) -> Mapping[str, str]:
     try:
-        taxonomy = taxonomy_for(taxonomy_path)
+        entries = read()
     except ConfigError as exc:
-        logger.warning("topic labels unavailable: %s", exc)
+        logger.warning("%s labels unavailable: %s", what, exc)
         return MappingProxyType({})
-    return MappingProxyType({topic.id: topic.label for topic in taxonomy.topics})
+    return MappingProxyType({entry.id: entry.label for entry in entries})

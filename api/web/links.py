@@ -38,7 +38,7 @@ MAX_BACK_PAGES = 30
 """Previous pages remembered in the URL; older ones are reached from the first page."""
 
 FILTER_NAMES: tuple[str, ...] = tuple(name for name in LetterFilters.model_fields if name != "q")
-_COMMENT_ONLY = ("has_response",)
+_COMMENT_ONLY = ("has_response", "outcome")
 
 
 def build_url(path: str, pairs: Iterable[Pair]) -> str:
@@ -108,7 +108,7 @@ class SearchState:
         """The search string and the filters (what selects the matches)."""
         names = ["q", *FILTER_NAMES]
         if self.mode == "comments":
-            names.append("has_response")
+            names.extend(_COMMENT_ONLY)
         return to_pairs(self.params, names)
 
     @property

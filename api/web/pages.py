@@ -14,7 +14,14 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from api.web.charts import Bar, Series, bar_chart, hbar_chart
-from api.web.labels import FORMS, LETTER_TYPES, letter_type_label, long_date, topic_labels
+from api.web.labels import (
+    FORMS,
+    LETTER_TYPES,
+    letter_type_label,
+    long_date,
+    outcome_labels,
+    topic_labels,
+)
 from api.web.letter_text import build_marker, build_text_blocks, mark_terms
 from api.web.links import SearchState, build_url
 from api.web.statistics import read_durations
@@ -60,6 +67,11 @@ def company_href(ciks: Iterable[str] | None) -> str | None:
 
 def _labeller(settings: Settings) -> Callable[[str], str]:
     labels = topic_labels(settings.normalizer.taxonomy_path)
+    return lambda code: labels.get(code) or code.replace("_", " ").capitalize()
+
+
+def _outcome_labeller(settings: Settings) -> Callable[[str], str]:
+    labels = outcome_labels(settings.normalizer.outcomes_path)
     return lambda code: labels.get(code) or code.replace("_", " ").capitalize()
 
 
@@ -114,8 +126,12 @@ def search_context(
         "results": results,
         "hits": hits,
         "error": None,
-        "facets": build_facets(state, facets, topic_label=label) if results else [],
-        "chips": build_chips(state, topic_label=label),
+        "facets": build_facets(
+            state, facets, topic_label=label, outcome_label=_outcome_labeller(settings)
+        )
+        if results
+        else [],
+        "chips": build_chips(state, topic_label=label, outcome_label=_outcome_labeller(settings)),
         "clear_url": state.cleared(),
         "tabs": [
             ("letters", "Letters", state.in_mode("letters")),
@@ -140,6 +156,38 @@ def search_context(
             "topics": sorted(taxonomy.items(), key=lambda item: item[1].casefold()),
             "offices": offices,
         },
+    }
+
+
+def similar_context(found: dict[str, Any]) -> dict[str, Any]:
+    """Who else got this comment: the comment, then each similar one of another company with
+    how it answered (outcomes with their evidence) and the start of the answer."""
+    comment = found["comment"]
+    hits = []
+    for hit in found["hits"]:
+        head, rest = split_excerpt(hit.get("response"), ANSWER_EXCERPT)
+        hits.append(
+            {
+                **hit,
+                "href": letter_href(hit["accession"], comment=hit.get("number")),
+                "company_href": company_href(hit.get("ciks")),
+                "answer_head": head,
+                "answer_rest": rest,
+                "evidence": {e["outcome"]: e["evidence"] for e in hit.get("outcome_evidence", ())},
+            }
+        )
+    answered = [hit for hit in hits if hit.get("outcomes")]
+    counts: dict[str, int] = {}
+    for hit in answered:
+        for outcome in hit["outcomes"]:
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return {
+        "title": f"Who else got comment {comment.get('number')} to {comment.get('company')}",
+        "comment": comment,
+        "comment_href": letter_href(comment["accession"], comment=comment.get("number")),
+        "hits": hits,
+        "answered": len(answered),
+        "outcome_counts": sorted(counts.items(), key=lambda item: -item[1]),
     }
 
 
@@ -238,8 +286,19 @@ def statistics_context(
         for row in stats["top_topics"]
     ]
     filtered = bool(state.filter_pairs)
+    outcome = _outcome_labeller(settings)
+    comments = replace(search, mode="comments")
+    answer_bars = [
+        Bar(outcome(row["value"]), row["count"], comments.adding("outcome", row["value"]))
+        for row in stats["answers"]["outcomes"]
+    ]
+    no_change_topics = [
+        {**row, "label": label(row["topic"]), "href": comments.adding("topic", row["topic"])}
+        for row in stats["answers"]["no_change_by_topic"]
+    ]
     return {
         "title": "Statistics" + (" of a search" if filtered else " of SEC comment letters"),
+        "no_change_topics": no_change_topics,
         "stats": stats,
         "chips": build_chips(state, topic_label=label, include_q=True),
         "filtered": filtered,
@@ -270,5 +329,8 @@ def statistics_context(
                 wide=HALF_WIDTH,
             ),
             "topics": charts_for_widths(hbar_chart, topic_bars, title="Top topics"),
+            "outcomes": charts_for_widths(
+                hbar_chart, answer_bars, title="Answered comments by outcome"
+            ),
         },
     }

@@ -29,6 +29,7 @@ from api.web.labels import (
     humanize,
     letter_type_label,
     long_date,
+    outcome_labels,
     role_label,
     status_label,
     topic_labels,
@@ -108,6 +109,7 @@ def render(
     """The page ``template`` with ``context``, with the security headers."""
     settings = request.app.state.settings
     labels = topic_labels(settings.normalizer.taxonomy_path)
+    outcomes = outcome_labels(settings.normalizer.outcomes_path)
     page = (
         environment()
         .get_template(template)
@@ -115,6 +117,7 @@ def render(
             {
                 "request_path": request.url.path,
                 "topic_label": lambda code: labels.get(code) or humanize(code),
+                "outcome_label": lambda code: outcomes.get(code) or humanize(code),
                 **context,
             }
         )

@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api.deps import ServiceDep, SettingsDep
 from api.errors import ApiError, BadRequestError, NotFoundError, describe_validation_error
+from api.routes.comments import find_similar
 from api.routes.companies import get_company
 from api.routes.letters import get_letter
 from api.routes.search import run_search
@@ -36,6 +37,7 @@ from api.schemas import (
     LetterDetail,
     LetterHit,
     SearchResults,
+    SimilarComments,
     ThreadDetail,
 )
 from api.web import pages
@@ -45,7 +47,7 @@ from api.web.views import PARAMETER_LABELS
 from indexer.errors import SearchBackendError
 from indexer.models import Cik, LetterId
 from indexer.search.kinds import COMMENTS, LETTERS
-from indexer.search.params import LetterFilters
+from indexer.search.params import CommentId, LetterFilters
 from indexer.search.query import parse_query
 from indexer.search.stats import add_duration_aggs
 
@@ -154,6 +156,21 @@ def letter_page(
     letter = LetterDetail.model_validate(get_letter(accession, service)).model_dump()
     terms = parse_query(q).highlight_terms() if q.strip() else ()
     return render(request, "letter.html", pages.letter_context(letter, terms=terms, q=q))
+
+
+@router.get("/comment/{comment_id}/similar", response_class=HTMLResponse)
+def similar_page(
+    request: Request,
+    comment_id: Annotated[CommentId, Path()],
+    service: ServiceDep,
+    settings: SettingsDep,
+) -> HTMLResponse:
+    """Who else got this comment: the most similar staff comments sent to other companies,
+    each with how the company answered."""
+    found = SimilarComments.model_validate(
+        find_similar(comment_id, settings.api.page_size_default, service)
+    ).model_dump()
+    return render(request, "similar.html", pages.similar_context(found))
 
 
 @router.get("/thread/{thread_id}", response_class=HTMLResponse)

@@ -42,6 +42,7 @@ _FACET_PARAMS = {
     "year": "year",
     "office": "office",
     "topics": "topic",
+    "outcomes": "outcome",
     "sic": "sic",
 }
 _FACET_TITLES = {
@@ -50,6 +51,7 @@ _FACET_TITLES = {
     "year": "Year",
     "office": "Office",
     "topics": "Topic",
+    "outcomes": "How they answered",
     "sic": "Industry (SIC)",
 }
 PARAMETER_LABELS = {
@@ -68,6 +70,7 @@ PARAMETER_LABELS = {
     "released_from": "Released from",
     "released_to": "Released to",
     "has_response": "Answered",
+    "outcome": "Answer",
     "q": "Search",
     "sort": "Sort",
     "size": "Page size",
@@ -206,6 +209,7 @@ def build_facets(
     facets: Mapping[str, Sequence[Mapping[str, Any]]],
     *,
     topic_label: Callable[[str], str],
+    outcome_label: Callable[[str], str] = humanize,
 ) -> list[Facet]:
     """Facet counts as links that narrow the search (or widen it again, when active)."""
     result = []
@@ -219,6 +223,8 @@ def build_facets(
                 label = letter_type_label(value)
             elif name == "topics":
                 label = topic_label(value)
+            elif name == "outcomes":
+                label = outcome_label(value)
             links.append(_facet_link(state, name, value, count, label))
         if links:
             result.append(Facet(name, _FACET_TITLES[name], tuple(links)))
@@ -236,7 +242,11 @@ class Chip:
 
 
 def build_chips(
-    state: SearchState, *, topic_label: Callable[[str], str], include_q: bool = False
+    state: SearchState,
+    *,
+    topic_label: Callable[[str], str],
+    outcome_label: Callable[[str], str] = humanize,
+    include_q: bool = False,
 ) -> list[Chip]:
     """The active filters (and the search string, if asked), each with its removal link."""
     chips = []
@@ -248,6 +258,8 @@ def build_chips(
             shown = letter_type_label(value)
         elif name == "topic":
             shown = topic_label(value)
+        elif name == "outcome":
+            shown = outcome_label(value)
         elif name in ("date_from", "date_to", "released_from", "released_to"):
             shown = long_date(value)
         elif name == "has_response":

@@ -56,7 +56,12 @@ _INLINE_MARKER = re.compile(
 _INLINE_SENTENCE = re.compile(r"(?<=[a-z]{2}[.?!]) (?=[A-Z][a-z])")
 """Inside a reflowed text, one sentence per line keeps wrapped-line rules working."""
 _LETTERHEAD = re.compile(
-    r"^(?:[^a-z]*CONFIDENTIAL\s+TREATMENT\s+REQUESTED[^a-z]*|(?:[A-Z][A-Z.,&'’-]*\s+){5,}[A-Z.,&'’-]+)$"
+    r"^(?:[^a-z]*CONFIDENTIAL\s+TREATMENT\s+REQUESTED[^a-z]*|(?:[A-Z][A-Z.,&'’-]*\s+){5,}[A-Z.,&'’-]+"
+    # Rule 83 page legends of a response: "Confidential Treatment Requested by Apple Inc.",
+    # the page's identifying number ("AI-004"), "*** - Information omitted and provided …"
+    r"|Confidential\s+Treatment\s+Requested\s+by\s+[^.]{2,80}\.?"
+    r"|[A-Z]{2,6}[- ]?\d{3,7}"
+    r"|\*{3}\s*-\s*Information\s+omitted\b.{0,120})$"
 )
 _CONTINUATION = re.compile(
     r"^(?:In\s+addition|Additionally|Also|Further|Accordingly|In\s+this\s+regard|"
@@ -97,13 +102,30 @@ def reflow(text: str) -> str:
     return _INLINE_SENTENCE.sub("\n", text)
 
 
+_CELL = re.compile(r"^[$€£(]?\s*[\d.,—–-]*\s*\)?%?$")
+"""A table cell as HTML extraction leaves it, one per paragraph: a figure, a currency sign,
+a dash."""
+
+
+def _in_table(raws: list[str], position: int) -> bool:
+    """Whether the lone number at ``position`` sits among table cells (a figure next to
+    another figure or a currency sign) rather than at a page break."""
+    neighbours = raws[max(position - 1, 0) : position] + raws[position + 1 : position + 2]
+    return any(_CELL.match(raw.strip()) and raw.strip() for raw in neighbours)
+
+
 def letter_blocks(text: str, *, company: bool = False) -> list[Block]:
     """The blocks of cleaned letter text, page layout repaired, captions marked;
     ``company`` also drops response letterheads repeated on every page."""
     paragraphs: list[list[str]] = []
-    for raw in re.split(r"\n[ \t\f\v]*\n", text):
+    raws = re.split(r"\n[ \t\f\v]*\n", text)
+    for position, raw in enumerate(raws):
         raw_lines = [line.strip()[:_MAX_LINE_CHARS] for line in raw.split("\n") if line.strip()]
-        if len(raw_lines) == 1 and _PAGE_NUMBER.match(raw_lines[0]):
+        if (
+            len(raw_lines) == 1
+            and _PAGE_NUMBER.match(raw_lines[0])
+            and not _in_table(raws, position)
+        ):
             continue
         if company:  # letterhead and legends repeated on every page of a response
             raw_lines = [line for line in raw_lines if not _LETTERHEAD.match(line)]

@@ -17,9 +17,11 @@ __all__ = [
     "Letter",
     "LetterType",
     "Office",
+    "OutcomeMatch",
     "ReviewedFiling",
     "StaffMember",
     "TopicMatch",
+    "filing_dict",
 ]
 
 
@@ -92,6 +94,16 @@ class TopicMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class OutcomeMatch:
+    """How the company answered a comment (``indexer/normalize/outcomes.yaml``), with the
+    sentence that shows it (empty for the fallback ``other``)."""
+
+    outcome: str
+    comment: int | None
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
 class Letter:
     """A normalized letter."""
 
@@ -124,6 +136,11 @@ class Letter:
     """A staff comment letter in first-round words ("We have reviewed your filing and have the
     following comments") that refers to no earlier letter: the start of a review."""
     extra: dict[str, Any] = field(default_factory=dict)
+    outcomes: tuple[OutcomeMatch, ...] = ()
+    """A company letter's outcome per answered comment (``indexer/normalize/outcomes.py``)."""
+    amendments_filed: tuple[ReviewedFiling, ...] = ()
+    """Amendments of the reviewed forms the company filed in the year after the letter
+    (``resolution.amendments_after``)."""
 
     @property
     def date(self) -> date | None:
@@ -142,16 +159,7 @@ class Letter:
             "company": self.company,
             "letter_type": self.letter_type.value,
             "file_numbers": list(self.file_numbers),
-            "reviewed_filings": [
-                {
-                    "form": r.form,
-                    "period_end": _iso(r.period_end),
-                    "filed_on": _iso(r.filed_on),
-                    "filed_by": r.filed_by,
-                    "accession": r.accession,
-                }
-                for r in self.reviewed_filings
-            ],
+            "reviewed_filings": [filing_dict(r) for r in self.reviewed_filings],
             "cited_dates": [{"date": _iso(c.date), "kind": c.kind} for c in self.cited_dates],
             "comments": [_comment_dict(c, self.sender) for c in self.comments],
             "staff": [{"name": s.name, "title": s.title, "phone": s.phone} for s in self.staff],
@@ -164,10 +172,25 @@ class Letter:
                 {"topic": t.topic, "comment": t.comment, "evidence": list(t.evidence)}
                 for t in self.topics
             ],
+            "outcomes": [
+                {"outcome": o.outcome, "comment": o.comment, "evidence": o.evidence}
+                for o in self.outcomes
+            ],
             "text_source": self.text_source,
             "text": self.text,
             "warnings": list(self.warnings),
         }
+
+
+def filing_dict(filing: ReviewedFiling) -> dict[str, Any]:
+    """A reviewed (or amending) filing as JSON-ready data."""
+    return {
+        "form": filing.form,
+        "period_end": _iso(filing.period_end),
+        "filed_on": _iso(filing.filed_on),
+        "filed_by": filing.filed_by,
+        "accession": filing.accession,
+    }
 
 
 def _comment_dict(comment: Comment, sender: str) -> dict[str, Any]:

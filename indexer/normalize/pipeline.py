@@ -30,13 +30,15 @@ from indexer.normalize.letter import (
     Comment,
     Letter,
     LetterType,
+    OutcomeMatch,
     ReviewedFiling,
     StaffMember,
     TopicMatch,
 )
+from indexer.normalize.outcomes import OutcomeRules, assign_outcomes
 from indexer.normalize.people import find_office, find_staff
 from indexer.normalize.reblock import ReferenceBlock, parse_reference_block
-from indexer.normalize.resolution import resolve_filings
+from indexer.normalize.resolution import amendments_after, resolve_filings
 from indexer.normalize.text import clean_text
 from indexer.normalize.topics import Taxonomy, assign_topics
 
@@ -55,11 +57,12 @@ def normalize_letter(
     incoming: IncomingLetter,
     *,
     taxonomy: Taxonomy | None = None,
+    outcome_rules: OutcomeRules | None = None,
     timings: dict[str, float] | None = None,
 ) -> Letter:
-    """Every field of the letter that its text and header support. ``timings``, when given,
-    gets the seconds of each step added under the step's name ("cleaning", "comments" and its
-    parts, "topics" …)."""
+    """Every field of the letter that its text and header support. ``taxonomy`` and
+    ``outcome_rules`` default to the packaged ones. ``timings``, when given, gets the seconds
+    of each step added under the step's name ("cleaning", "comments" and its parts, "topics" …)."""
     warnings = list(incoming.extraction_warnings)
 
     def guarded(step: str, compute: Callable[[], T], fallback: T) -> T:
@@ -99,6 +102,19 @@ def normalize_letter(
     topics: tuple[TopicMatch, ...] = guarded(
         "topics", lambda: assign_topics(comments, taxonomy=taxonomy, letter_text=text), ()
     )
+    reviewed = _reviewed_filings(incoming, reference)
+    amendments: tuple[ReviewedFiling, ...] = guarded(
+        "amendments",
+        lambda: amendments_after(
+            reviewed, incoming.company_filings, letter_date or incoming.filing_date
+        ),
+        (),
+    )
+    outcomes: tuple[OutcomeMatch, ...] = (
+        guarded("outcomes", lambda: assign_outcomes(comments, rules=outcome_rules), ())
+        if sender == "company"
+        else ()
+    )
     return Letter(
         accession=incoming.accession,
         form=incoming.form,
@@ -136,6 +152,8 @@ def normalize_letter(
             and guarded("review opening", lambda: opens_review(text), False)
         ),
         extra=_facts(incoming),
+        outcomes=outcomes,
+        amendments_filed=amendments,
     )
 
 

@@ -17,19 +17,26 @@ listed filing fits:
 
 Anything else (no candidates, several equally good ones, a draft registration statement,
 which EDGAR never lists) leaves the accession unknown, never an error.
+
+``amendments_after`` lists the amendments (``/A``) of the reviewed forms that the company
+filed in the year after a letter: the threader's evidence that a review led to an amended
+filing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 from indexer.incoming import ListedFiling
 from indexer.normalize.filings import form_family, is_periodic
 from indexer.normalize.letter import ReviewedFiling
 
-__all__ = ["resolve_filings"]
+__all__ = ["AMENDMENT_WINDOW", "amendments_after", "resolve_filings"]
+
+AMENDMENT_WINDOW = timedelta(days=365)
+"""How long after a letter an amendment of the reviewed form is kept as its possible result."""
 
 _FILED_SLACK = timedelta(days=3)
 _PERIOD_SLACK = timedelta(days=10)
@@ -52,6 +59,24 @@ def resolve_filings(
     if not listed:
         return tuple(filings)
     return tuple(_resolved(filing, listed, frozenset(file_numbers)) for filing in filings)
+
+
+def amendments_after(
+    reviewed: Sequence[ReviewedFiling], listed: Sequence[ListedFiling], since: date | None
+) -> tuple[ReviewedFiling, ...]:
+    """The company's amendments of the ``reviewed`` forms filed within ``AMENDMENT_WINDOW``
+    from ``since`` (a letter's date), oldest first."""
+    families = {form_family(f.form) for f in reviewed if f.form}
+    if since is None or not families:
+        return ()
+    found = [
+        ReviewedFiling(item.form, item.period, item.filed_on, item.accession)
+        for item in listed
+        if item.form.upper().endswith("/A")
+        and form_family(item.form) in families
+        and since <= item.filed_on <= since + AMENDMENT_WINDOW
+    ]
+    return tuple(sorted(found, key=lambda f: (f.filed_on or since, f.accession or "")))
 
 
 def _resolved(

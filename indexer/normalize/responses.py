@@ -50,7 +50,7 @@ _COMPANY_VOICE = re.compile(
 )
 
 _MENTIONS_RESTATED = re.compile(
-    r"(?=[rsc])(?:(?:restated|reproduced|repeated|set\s+forth|reprinted)\s.{0,80}comments?"
+    r"(?=[rsc])(?:(?:restated|reproduced|repeated|set\s+forth|reprinted|recited)\s.{0,80}comments?"
     r"|comments?\s.{0,60}(?:restated|reproduced|repeated|set\s+forth|in\s+(?:bold|italics)))",
     re.I,
 )
@@ -65,7 +65,7 @@ def parse_response(
     "Response:" labels when the letter has them, else split by voice."""
     labels = [i for i in range(body, len(blocks)) if response_label(blocks[i].first)]
     if labels:
-        return _pair_with_labels(blocks, body, labels, warnings)
+        return _pair_with_labels(blocks, body, labels, warnings, restating=restating)
     starts = _company_starts(blocks, body)
     chosen = choose_sequence(starts, first_expected=None)
     warn_gaps(chosen, warnings, from_one=False)
@@ -124,7 +124,7 @@ def _company_starts(blocks: list[Block], body: int) -> list[Start]:
 
 
 def _pair_with_labels(
-    blocks: list[Block], body: int, labels: list[int], warnings: list[str]
+    blocks: list[Block], body: int, labels: list[int], warnings: list[str], *, restating: bool
 ) -> list[Comment]:
     starts = _company_starts(blocks, body)
     positions = [s.block for s in starts]
@@ -135,7 +135,7 @@ def _pair_with_labels(
         and label_like(blocks[i].first)
         and not caption.group("num")
     ]
-    pairs: list[tuple[Start, int]] = []
+    pairs: list[tuple[Start, int | None]] = []
     previous_number = 0
     previous_end = body
     for label in labels:
@@ -166,7 +166,45 @@ def _pair_with_labels(
         pairs.append((start, label))
         previous_number = start.number or previous_number + 1
         previous_end = label + 1
-    return _comments_from_pairs(blocks, body, pairs, warnings)
+    return _comments_from_pairs(
+        blocks, body, _with_unlabelled(blocks, starts, pairs, restating=restating), warnings
+    )
+
+
+def _with_unlabelled(
+    blocks: list[Block],
+    starts: list[Start],
+    pairs: list[tuple[Start, int | None]],
+    *,
+    restating: bool,
+) -> list[tuple[Start, int | None]]:
+    """``pairs`` with the restated comments that have no answer label of their own (a letter
+    that labels the first answers and not the last): a numbered start after an answer that
+    continues the numbering and opens like a restated comment. A list numbered from 1 inside
+    the answer is not one."""
+    items: list[tuple[Start, int | None]] = []
+    for position, (start, label) in enumerate(pairs):
+        items.append((start, label))
+        if label is None:
+            continue
+        end = pairs[position + 1][0].block if position + 1 < len(pairs) else len(blocks)
+        number = start.number or 0
+        for candidate in starts:
+            if not label < candidate.block < end:
+                continue
+            if candidate.number == 1:
+                break  # a list of the answer's own
+            if candidate.number == number + 1 and candidate.strong:
+                opening = strip_label(candidate.rest or _first_after(blocks, candidate))
+                company = _COMPANY_VOICE.match(opening)
+                if not company and (restating or STAFF_VOICE.match(opening)):
+                    items.append((candidate, None))
+                    number += 1
+    return items
+
+
+def _first_after(blocks: list[Block], start: Start) -> str:
+    return blocks[start.block + 1].first if start.block + 1 < len(blocks) else ""
 
 
 def _pick_in_gap(gap: list[Start], previous: int, label_number: int | None) -> Start | None:
@@ -210,7 +248,7 @@ def _restated_without_marker(blocks: list[Block], begin: int, label: int) -> int
 
 
 def _comments_from_pairs(
-    blocks: list[Block], body: int, pairs: list[tuple[Start, int]], warnings: list[str]
+    blocks: list[Block], body: int, pairs: list[tuple[Start, int | None]], warnings: list[str]
 ) -> list[Comment]:
     comments: list[Comment] = []
     heading: str | None = None
@@ -221,11 +259,17 @@ def _comments_from_pairs(
             blocks, begin, start.block, heading, first=not position, on_caption=start.on_caption
         )
         end = pairs[position + 1][0].block if position + 1 < len(pairs) else len(blocks)
+        number = start.number or previous + 1
+        if label is None:
+            text, response = _split_unlabelled(blocks, start, end, restating=True)
+            comments.append(Comment(number=number, heading=heading, text=text, response=response))
+            previous = number
+            begin = start.block + 1
+            continue
         text = collect(blocks, start, label) if start.block < label else ""
         label_match = response_label(blocks[label].first)
         rest = label_match.group("rest").strip() if label_match else ""
         response = collect(blocks, Start(label, None, rest), end, answer=True)
-        number = start.number or previous + 1
         if number <= previous:
             warnings.append(f"comment numbering goes back from {previous} to {number}")
         comments.append(Comment(number=number, heading=heading, text=text, response=response))

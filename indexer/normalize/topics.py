@@ -30,16 +30,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from indexer.errors import ConfigError
 from indexer.normalize.letter import Comment, TopicMatch
 from indexer.normalize.literals import FoldedText, Literals, Needs, required_literals
+from indexer.normalize.rule_files import configured, load_rules, read_rule_file, whole_words
 
 __all__ = [
     "MAX_EVIDENCE",
@@ -110,26 +106,11 @@ class Taxonomy:
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
     """The taxonomy in ``path``, or the packaged default (read once) when ``path`` is None."""
-    if path is None:
-        return _default_taxonomy()
-    return _parse_taxonomy(Path(path).read_text(encoding="utf-8"), source=str(path))
-
-
-@lru_cache(maxsize=1)
-def _default_taxonomy() -> Taxonomy:
-    text = resources.files("indexer.normalize").joinpath("topics.yaml").read_text("utf-8")
-    return _parse_taxonomy(text, source="packaged topics.yaml")
+    return load_rules(path, packaged="topics.yaml", parse=_parse_taxonomy)
 
 
 def _parse_taxonomy(text: str, *, source: str) -> Taxonomy:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{source}: not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("topics"), list):
-        raise ValueError(f"{source}: expected a mapping with a 'topics' list")
-    if data.get("version") is None:
-        raise ValueError(f"{source}: 'version' is missing")
+    data = read_rule_file(text, source=source, entries="topics")
     topics: list[Topic] = []
     seen: set[str] = set()
     for index, entry in enumerate(data["topics"]):
@@ -176,38 +157,19 @@ def _parse_topic(entry: Any, *, index: int, source: str) -> Topic:
         min_keywords=min_keywords,
         fallback=fallback,
         **rules,
-        heading_re=_compile(rules["headings"], name=name, source=source),
-        keyword_re=_compile(rules["keywords"], name=name, source=source),
-        exclude_re=_compile(rules["exclude"], name=name, source=source),
+        heading_re=whole_words(rules["headings"], name=name, source=source),
+        keyword_re=whole_words(rules["keywords"], name=name, source=source),
+        exclude_re=whole_words(rules["exclude"], name=name, source=source),
         heading_literals=_literals(rules["headings"]),
         keyword_literals=_literals(rules["keywords"]),
     )
-
-
-def _compile(patterns: tuple[str, ...], *, name: str, source: str) -> re.Pattern[str] | None:
-    """One whole-word, case-insensitive alternation of ``patterns`` (each checked on its own).
-
-    The word-boundary guards stand outside the alternation: the same matches as guarding each
-    pattern, several times faster.
-    """
-    if not patterns:
-        return None
-    for pattern in patterns:
-        try:
-            compiled = re.compile(rf"(?<!\w)(?:{pattern})(?!\w)", re.IGNORECASE)
-        except re.error as exc:
-            raise ValueError(f"{source}: {name}: invalid pattern {pattern!r}: {exc}") from exc
-        if not pattern.strip() or compiled.match(""):
-            raise ValueError(f"{source}: {name}: pattern {pattern!r} matches empty text")
-    union = "|".join(f"(?:{pattern})" for pattern in patterns)
-    return re.compile(rf"(?<!\w)(?:{union})(?!\w)", re.IGNORECASE)
 
 
 def _literals(patterns: tuple[str, ...]) -> Literals | None:
     """What any match of one of ``patterns`` contains (None: nothing known)."""
     found: list[Needs] = []
     for pattern in patterns:
-        literals = required_literals(pattern, whole_words=True)  # _compile's guards
+        literals = required_literals(pattern, whole_words=True)  # whole_words' guards
         if literals is None:
             return None
         found.extend(literals.alternatives)
@@ -315,11 +277,4 @@ def taxonomy_for(path: str) -> Taxonomy:
 
     Raises ``ConfigError`` naming the key when the file is missing or invalid.
     """
-    if not path:
-        return load_taxonomy()
-    try:
-        return load_taxonomy(Path(path))
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            "normalizer.taxonomy_path", [("normalizer.taxonomy_path", str(exc))]
-        ) from exc
+    return configured(path, key="normalizer.taxonomy_path", load=load_taxonomy)

@@ -91,8 +91,10 @@ def filter_clauses(filters: LetterFilters) -> list[Query]:
         *date_range("letter_date", filters.date_from, filters.date_to),
         *date_range("released_on", filters.released_from, filters.released_to),
     ]
-    if isinstance(filters, CommentFilters) and filters.has_response is not None:
-        clauses.append({"term": {"has_response": filters.has_response}})
+    if isinstance(filters, CommentFilters):
+        if filters.has_response is not None:
+            clauses.append({"term": {"has_response": filters.has_response}})
+        clauses.extend(terms("outcomes", filters.outcome))
     return clauses
 
 

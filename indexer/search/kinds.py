@@ -36,6 +36,9 @@ _FACETS: Mapping[str, dict[str, Any]] = MappingProxyType(
         "sic": _terms("sic", 25),
     }
 )
+_COMMENT_FACETS: Mapping[str, dict[str, Any]] = MappingProxyType(
+    {**_FACETS, "outcomes": _terms("outcomes", 10)}
+)
 
 
 def _orders(scope: str, tie_breaker: str) -> Mapping[str, SortOrder]:
@@ -117,6 +120,7 @@ _COMMENT_COLUMNS = (
     "released_on",
     "file_numbers",
     "topics",
+    "outcomes",
     "thread_id",
     "url",
 )
@@ -128,7 +132,7 @@ COMMENTS = SearchKind(
     hit_fields=_COMMENT_COLUMNS,
     export_columns=_COMMENT_COLUMNS,
     orders=_orders("comments", "comment_id"),
-    facets=_FACETS,
+    facets=_COMMENT_FACETS,
 )
 
 KINDS: Mapping[str, SearchKind] = MappingProxyType({"letters": LETTERS, "comments": COMMENTS})

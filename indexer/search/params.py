@@ -155,6 +155,10 @@ class CommentFilters(LetterFilters):
     has_response: bool | None = Field(
         None, description="Only comments the company answered (true) or did not (false)."
     )
+    outcome: list[Topic] = _values(
+        "How the company answered: will_revise, amended, supplemental, no_change, "
+        "confidential or other (indexer/normalize/outcomes.yaml)."
+    )
 
 
 class _Paging(_Params):

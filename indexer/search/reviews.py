@@ -52,9 +52,19 @@ THREAD_SUMMARY_FIELDS = (
     "reviewed_forms",
     "topics",
     "office",
+    "outcomes",
+    "answer_count",
+    "amended",
+    "amended_evidence",
 )
 """The fields of a thread in a listing (and at the top of a thread's page)."""
-THREAD_COMMENT_FIELDS = (*COMMENT_BASE_FIELDS, "response_accession", "response_date", "topics")
+THREAD_COMMENT_FIELDS = (
+    *COMMENT_BASE_FIELDS,
+    "response_accession",
+    "response_date",
+    "topics",
+    "outcomes",
+)
 """The fields of each comment on a thread's page."""
 LATEST_LETTERS = 10
 """Letters read to describe a company: the newest one that names each detail wins."""

@@ -26,6 +26,8 @@ SIMILAR_FIELDS = (
     "ciks",
     "letter_date",
     "topics",
+    "outcomes",
+    "outcome_evidence",
     "thread_id",
     "url",
 )

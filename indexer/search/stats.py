@@ -12,6 +12,10 @@ Filters only letters carry (the search string, form, letter type, staff, release
 select the reviews through the thread ids of the matching letters (``read_review_ids``), at
 most ``MAX_REVIEW_IDS`` of them.
 
+The answers request reads the staff comments of the matching letters that the companies
+answered (the same search string and filters, on the comments index): how many got each
+outcome, and the share of ``no_change`` answers per topic and per year.
+
 The answers are read in ``api/stats.py`` and ``api/web/statistics.py``.
 """
 
@@ -21,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from indexer.search.body import all_words, date_range, offices, search_query, terms
-from indexer.search.kinds import LETTERS
+from indexer.search.kinds import COMMENTS, LETTERS
 from indexer.search.params import LetterFilters
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
     "MAX_REVIEW_IDS",
     "TOP_TOPICS",
     "add_duration_aggs",
+    "build_stats_answers_body",
     "build_stats_letters_body",
     "build_stats_threads_body",
     "needs_review_ids",
@@ -86,6 +91,27 @@ def build_stats_letters_body(filters: LetterFilters) -> dict[str, Any]:
     if needs_review_ids(filters):
         aggs["review_ids"] = {"terms": {"field": "thread_id", "size": MAX_REVIEW_IDS}}
     return {"query": query, "size": 0, "track_total_hits": True, "aggs": aggs}
+
+
+def build_stats_answers_body(filters: LetterFilters) -> dict[str, Any]:
+    """The answered comments of the matching letters: outcomes, and ``no_change`` answers
+    per topic and per year."""
+    _, query = search_query(COMMENTS, filters)
+    query["bool"].setdefault("filter", []).append({"term": {"has_response": True}})
+    declined = {"no_change": {"filter": {"term": {"outcomes": "no_change"}}}}
+    return {
+        "query": query,
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "outcomes": {"terms": {"field": "outcomes", "size": 20}},
+            "by_topic": {"terms": {"field": "topics", "size": TOP_TOPICS}, "aggs": declined},
+            "by_year": {
+                "terms": {"field": "year", "size": 500, "order": {"_key": "asc"}},
+                "aggs": declined,
+            },
+        },
+    }
 
 
 def read_review_ids(letters: Mapping[str, Any]) -> tuple[list[str], bool]:

@@ -28,6 +28,7 @@ PUBLIC_FIELDS = {
     "staff",
     "office",
     "topics",
+    "outcomes",
     "text_source",
     "text",
     "warnings",

@@ -187,3 +187,54 @@ def test_statistics_of_a_search_use_the_same_filters(client: TestClient) -> None
     assert get_page(client, "/statistics", status=400, date_from="someday").find(
         "section", cls="error-page"
     )
+
+
+def test_who_else_got_this_comment_shows_how_others_answered(client: TestClient) -> None:
+    letter = get_page(client, f"/letter/{LVS_FIRST_LETTER}")
+    link = letter.find("a", cls="similar-link")
+    assert link.get("href") == f"/comment/{LVS_FIRST_LETTER}-1/similar"
+    comment_id = f"{LVS_FIRST_LETTER}-2"  # Segment Adjusted Property EBITDA (non-GAAP)
+    page = get_page(client, f"/comment/{comment_id}/similar")
+    similar = client.get(f"/comments/{comment_id}/similar").json()
+    hits = page.find("ol", cls="similar-hits").find_all("li", cls="hit")
+    assert len(hits) == len(similar["hits"]) > 0
+    answered = [hit for hit in similar["hits"] if hit["outcomes"]]
+    assert answered
+    shown = {link.text for hit in hits for link in hit.find_all("a") if "outcome" in link.classes}
+    labels = {"will_revise": "Will revise in future filings", "no_change": "No change needed"}
+    expected = {labels.get(o) for hit in answered for o in hit["outcomes"]} - {None}
+    assert expected and expected <= shown
+    evidence = [p.text for hit in hits for p in hit.find_all("p", cls="evidence")]
+    assert evidence and all("“" in text for text in evidence)
+    assert get_page(client, "/comment/0000000000-22-005802-99/similar", status=404)
+
+
+def test_comment_search_filters_and_counts_outcomes(client: TestClient) -> None:
+    page = get_page(client, "/", mode="comments", outcome="no_change")
+    facet = page.find("section", id="facet-outcomes")
+    assert facet is not None and "No change needed" in facet.text
+    chips = page.find("ul", cls="chips")
+    assert "No change needed" in chips.text
+    hits = page.find_all("li", cls="comment-hit")
+    assert hits
+    assert all("No change needed" in hit.find("ul", cls="outcomes").text for hit in hits)
+
+
+def test_the_review_page_says_whether_the_filing_was_amended(client: TestClient) -> None:
+    page = get_page(client, f"/thread/{LVS_THREAD}")
+    facts = page.find("dl", cls="thread-facts").text
+    assert "Filing amended" in facts
+    assert "Answers" in facts
+    assert page.find("ul", cls="outcomes") is not None
+
+
+def test_statistics_page_shows_no_change_answers_by_topic_and_year(client: TestClient) -> None:
+    page = get_page(client, "/statistics")
+    stats = client.get("/stats").json()["answers"]
+    assert page.find("figure", id="chart-outcomes").find_all("svg")
+    by_topic = page.find("table", id="no-change-by-topic").find_all("tr")
+    assert len(by_topic) == len(stats["no_change_by_topic"]) + 1
+    by_year = page.find("table", id="no-change-by-year").find_all("tr")
+    assert len(by_year) == len(stats["no_change_by_year"]) + 1
+    first = by_topic[1].find("a").get("href")
+    assert first.startswith("/?") and "mode=comments" in first

@@ -71,7 +71,7 @@ def test_company_view_takes_each_detail_from_the_newest_letter_naming_it() -> No
     assert view["reviews"][0]["rounds"] is None
 
 
-def test_stats_are_read_from_both_answers() -> None:
+def test_stats_are_read_from_the_three_answers() -> None:
     letters = {
         "hits": {"total": {"value": 5}},
         "aggregations": {
@@ -85,7 +85,27 @@ def test_stats_are_read_from_both_answers() -> None:
         "hits": {"total": {"value": 2}},
         "aggregations": {"mean": {"value": 30.25}, "median": {"values": {"50.0": 28.0}}},
     }
-    stats = build_stats(letters, threads, ids_truncated=True)
+    answers = {
+        "hits": {"total": {"value": 4}},
+        "aggregations": {
+            "outcomes": {"buckets": [{"key": "will_revise", "doc_count": 3}]},
+            "by_topic": {
+                "buckets": [
+                    {"key": "non_gaap_measures", "doc_count": 4, "no_change": {"doc_count": 1}}
+                ]
+            },
+            "by_year": {"buckets": [{"key": 2022, "doc_count": 0, "no_change": {"doc_count": 0}}]},
+        },
+    }
+    stats = build_stats(letters, threads, answers, ids_truncated=True)
+    assert stats["answers"] == {
+        "answered": 4,
+        "outcomes": [{"value": "will_revise", "count": 3}],
+        "no_change_by_topic": [
+            {"topic": "non_gaap_measures", "answered": 4, "no_change": 1, "share": 0.25}
+        ],
+        "no_change_by_year": [{"year": 2022, "answered": 0, "no_change": 0, "share": None}],
+    }
     assert stats["letters"] == 5
     assert stats["years"] == [{"year": 2022, "letters": 5, "reviews": 2}]
     assert stats["days_to_close"] == {"closed_reviews": 2, "mean": 30.2, "median": 28.0}
