@@ -140,25 +140,12 @@ def current_indices(es: Elasticsearch, names: IndexNames) -> dict[str, list[str]
     return found
 
 
-LOADING_SETTINGS = {
-    "index": {
-        "refresh_interval": "-1",
-        "translog.durability": "async",
-        "merge.policy.max_merged_segment": "1gb",
-    }
-}
+LOADING_SETTINGS = {"index": {"refresh_interval": "-1", "translog.durability": "async"}}
 """A reindex's new indices while they load: no refresh, the translog written every 5 s
 rather than on every request (a crash means running the reindex again; nothing serves
-from them yet), and no merge into segments above 1 GB: on two cores the merges of
-multi-gigabyte segments near the end of a full load took the CPU the load needed, and a
-segment that large would be merged again as the index grows."""
-SERVING_SETTINGS = {
-    "index": {
-        "refresh_interval": None,
-        "translog.durability": None,
-        "merge.policy.max_merged_segment": None,
-    }
-}
+from them yet). (Capping merged segments at 1 GB during the load was tried: 1,723 against
+1,742 letters/s over 300,000 letters, no gain.)"""
+SERVING_SETTINGS = {"index": {"refresh_interval": None, "translog.durability": None}}
 """Back to the defaults once loaded (``None`` removes a setting)."""
 
 

@@ -81,12 +81,11 @@ def test_reindex_swaps_aliases_atomically(
     loading = _index_settings(es, fresh.letters)
     assert loading["refresh_interval"] == "-1"
     assert loading["translog"]["durability"] == "async"
-    assert loading["merge"]["policy"]["max_merged_segment"] == "1gb"
     Ingester(es, fresh, refresh=False).ingest(_incoming(samples_dir, LVS))
     assert es.count(index=targets.letters)["count"] == 9  # still served by the old index
     retired = swap_aliases(es, names, fresh)
     serving = _index_settings(es, fresh.letters)  # back to the defaults
-    assert not {"refresh_interval", "translog", "merge"} & serving.keys(), serving
+    assert not {"refresh_interval", "translog"} & serving.keys(), serving
     assert sorted(retired) == sorted(i for kind in before.values() for i in kind)
     assert current_indices(es, names)["letters"] == [fresh.letters]
     assert es.count(index=targets.letters)["count"] == 9
