@@ -7,9 +7,9 @@ the matched words inside ``<mark>`` tags.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 __all__ = [
     "CommentExchange",
@@ -69,6 +69,14 @@ class LetterHit(BaseModel):
     score: float | None = Field(None, description="Relevance (null when sorted by date).")
 
 
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+Outcomes = Annotated[list[str], BeforeValidator(_none_as_empty)]
+"""Answer outcomes; documents indexed before outcomes existed have none (not a list)."""
+
+
 class OutcomeEvidence(BaseModel):
     outcome: str
     evidence: str
@@ -92,10 +100,10 @@ class CommentHit(BaseModel):
     released_on: str | None = None
     file_numbers: list[str] = []
     topics: list[str] = []
-    outcomes: list[str] = Field(
+    outcomes: Outcomes = Field(
         [], description="How the company answered (will_revise, amended, supplemental, …)."
     )
-    outcome_evidence: list[OutcomeEvidence] = Field(
+    outcome_evidence: Annotated[list[OutcomeEvidence], BeforeValidator(_none_as_empty)] = Field(
         [], description="The sentence of the answer that shows each outcome (similar comments)."
     )
     thread_id: str | None = None
@@ -229,7 +237,7 @@ class ThreadSummary(BaseModel):
     reviewed_forms: list[str] = []
     topics: list[str] = []
     office: str | None = None
-    outcomes: list[str] = Field([], description="How the company answered, over its answers.")
+    outcomes: Outcomes = Field([], description="How the company answered, over its answers.")
     answer_count: int | None = Field(None, description="Answers in the company's letters.")
     amended: bool | None = Field(
         None,
@@ -274,7 +282,7 @@ class CommentExchange(BaseModel):
     response_accession: str | None = None
     response_date: str | None = None
     topics: list[str] = []
-    outcomes: list[str] = []
+    outcomes: Outcomes = []
 
 
 class CommentRound(BaseModel):

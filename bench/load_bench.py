@@ -19,17 +19,22 @@ Elasticsearch is the limit (about 17 ms of its CPU per request against 3.6 ms in
 server), so a second server worker (``--workers 2``) changed nothing measurable there; it
 helps where the cluster runs elsewhere and one server process reaches a core.
 
+When the prefix has no corpus yet (a fresh clone, ``make reliability``), one of ``--letters``
+letters is built first with ``bench/scale_corpus.py`` on the same node and kept for later runs.
+
     .venv/bin/python -m bench.load_bench [--prefix scale-] [--seconds 60] [--concurrency 32]
-        [--workers 1] [--idle-probes 16] [--json]
+        [--workers 1] [--idle-probes 16] [--letters 300000] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -39,10 +44,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from elasticsearch import Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 from bench.api_server import running_api
 from bench.cases import Case, print_cases
 from bench.query_mix import MixRequest, deep_cursor, sample_ids, search_mix
+from bench.scale_corpus import build_corpus
 
 REQUEST_TIMEOUT_SECONDS = 30.0
 IDLE_SECONDS = (4.8, 5.2)
@@ -284,8 +292,12 @@ def main() -> int:
     parser.add_argument(
         "--idle-probes", type=int, default=16, help="Clients reusing ~5 s idle connections."
     )
+    parser.add_argument(
+        "--letters", type=int, default=300_000, help="Corpus size built when there is none."
+    )
     parser.add_argument("--json", action="store_true", help="Print the cases as JSON.")
     args = parser.parse_args()
+    _ensure_corpus(args.prefix, args.letters)
     with tempfile.TemporaryDirectory(prefix="corresp-load-") as tmp:
         log_path = Path(tmp) / "serve.log"
         with running_api(args.prefix, workers=args.workers, log_path=log_path) as base:
@@ -304,6 +316,19 @@ def main() -> int:
     )
     cases = [case, summarize_idle(idle, probes=args.idle_probes)] if args.idle_probes else [case]
     return print_cases(cases, as_json=args.json)
+
+
+def _ensure_corpus(prefix: str, letters: int) -> None:
+    """Build a scale corpus under ``prefix`` unless its letters alias exists already."""
+    url = os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
+    es = Elasticsearch(url, request_timeout=900, serializer=OrjsonSerializer())
+    try:
+        if es.indices.exists_alias(name=f"{prefix}letters"):
+            return
+        print(f"no corpus under {prefix!r}: building {letters:,} letters", file=sys.stderr)
+        build_corpus(es, prefix, letters, report=lambda line: print(line, file=sys.stderr))
+    finally:
+        es.close()
 
 
 async def _run(

@@ -307,7 +307,7 @@ def build_corpus(
         es.indices.forcemerge(index=indices, max_num_segments=1, wait_for_completion=True)
         es.indices.refresh(index=indices)  # readers let go of the merged-away files
         figures.merge_seconds = time.perf_counter() - begun
-    stats = es.indices.stats(index=indices, metric="store")
+    stats = _settled_store(es, indices)
     figures.bytes_on_disk = int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
     for index, entry in stats["indices"].items():
         kind = index.removeprefix(prefix).split("-", 1)[0]
@@ -353,6 +353,22 @@ def print_figures(figures: CorpusFigures) -> None:
         f"  index size on disk: {figures.bytes_on_disk / 1e9:.2f} GB "
         f"({per_100k:.2f} GB per 100,000 letters; {kinds} GB)"
     )
+
+
+def _settled_store(es: Elasticsearch, indices: str, *, limit: float = 120.0) -> Any:
+    """Store statistics once the files of merged-away segments are gone: read until two
+    readings a second apart agree (right after a force merge the old files still count)."""
+    deadline = time.monotonic() + limit
+    stats = es.indices.stats(index=indices, metric="store")
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        es.indices.flush(index=indices)
+        again = es.indices.stats(index=indices, metric="store")
+        size = again["_all"]["primaries"]["store"]["size_in_bytes"]
+        if size == stats["_all"]["primaries"]["store"]["size_in_bytes"]:
+            return again
+        stats = again
+    return stats
 
 
 def main() -> int:
