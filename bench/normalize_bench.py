@@ -39,6 +39,8 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cited dates", ("cited dates",)),
     ("staff and office", ("staff", "office")),
     ("topics", ("topics",)),
+    ("answer outcomes", ("outcomes",)),
+    ("amendments filed", ("amendments",)),
 )
 """The normalizer's steps (``normalize_letter``'s timing names) grouped into the stages shown;
 "comments" is shown by its parts. What no step covers (assembling the letter) is "other"."""

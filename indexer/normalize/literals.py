@@ -35,7 +35,15 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["FoldedText", "Literals", "Needs", "fold_case", "may_match", "required_literals"]
+__all__ = [
+    "FoldedText",
+    "Literals",
+    "Needs",
+    "fold_case",
+    "may_match",
+    "may_match_folded",
+    "required_literals",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +144,13 @@ def _holds_any(alternatives: tuple[Needs, ...], text: FoldedText) -> bool:
 def may_match(literals: Literals | None, text: str) -> bool:
     """False when a pattern with these ``required_literals`` surely does not match ``text``
     (its strings checked alone: the quick test of one pattern on one text)."""
+    return may_match_folded(literals, fold_case(text))
+
+
+def may_match_folded(literals: Literals | None, folded: str) -> bool:
+    """``may_match`` of a text already folded by ``fold_case`` (one text, many patterns)."""
     if literals is None:
         return True
-    folded = fold_case(text)
     return any(_has_pieces(needs.pieces, folded) for needs in literals.alternatives)
 
 

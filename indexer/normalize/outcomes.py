@@ -21,12 +21,14 @@ configured one (``normalizer.outcomes_path``), naming the key when it is invalid
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from indexer.normalize.letter import Comment, OutcomeMatch
+from indexer.normalize.literals import Literals, fold_case, may_match_folded, required_literals
 from indexer.normalize.rule_files import configured, load_rules, read_rule_file, whole_words
 
 __all__ = [
@@ -74,6 +76,9 @@ class Outcome:
     """Shortest sentence that counts as explanation."""
     pattern_re: re.Pattern[str] | None = None
     exclude_re: re.Pattern[str] | None = None
+    screens: tuple[tuple[re.Pattern[str], Literals | None], ...] = ()
+    """Each pattern on its own with what any match of it contains (``literals``): an answer
+    is scanned only with the patterns whose words it holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +175,20 @@ def _parse_outcome(entry: Any, *, index: int, source: str) -> Outcome:
         explanation_chars=chars,
         pattern_re=whole_words(patterns, name=name, source=source),
         exclude_re=whole_words(exclude, name=name, source=source),
+        screens=tuple(
+            (
+                _single(pattern, name=name, source=source),
+                required_literals(pattern, whole_words=True),
+            )
+            for pattern in patterns
+        ),
     )
+
+
+def _single(pattern: str, *, name: str, source: str) -> re.Pattern[str]:
+    compiled = whole_words((pattern,), name=name, source=source)
+    assert compiled is not None  # one pattern, checked not to be empty
+    return compiled
 
 
 def _explanation(value: Any, *, name: str, source: str) -> tuple[int, int]:
@@ -225,23 +243,28 @@ def _classify(text: str, rules: OutcomeRules) -> list[OutcomeMatch]:
     sentences = _answer_sentences(text[:MAX_ANSWER_CHARS], rules)
     if not sentences:
         return []
+    joined = _Joined(sentences)
+    showing = {o.id: joined.screened(o.screens, o.exclude_re) for o in rules.outcomes}
+    proposing = joined.showing(rules.proposed, None)
+    ignoring = joined.showing(rules.ignore, None)
     evidence: dict[str, str] = {}
     plain: list[tuple[str, str]] = []  # (sentence, what remains without ignored phrases)
     quoting = False
     quoted = False
-    for sentence in sentences:
+    for index, sentence in enumerate(sentences):
         quoted = quoted or sentence[:1] in _OPENING_QUOTES
         if quoted:  # text the company quotes: a rule, its filing, proposed disclosure
             quoted = not _closes_quote(sentence)
             continue
         shown = False
         for outcome in rules.outcomes:
-            if _shows(outcome, sentence):
+            if index in showing[outcome.id]:
                 evidence.setdefault(outcome.id, sentence)
                 shown = True
         if not (shown or quoting):
-            plain.append((sentence, _without(rules.ignore, sentence)))
-        quoting = quoting or _matches(rules.proposed, sentence)
+            rest = _without(rules.ignore, sentence) if index in ignoring else sentence
+            plain.append((sentence, rest))
+        quoting = quoting or index in proposing
     for outcome in rules.outcomes:
         wanted = outcome.explanation_sentences
         long_enough = [s for s, rest in plain if len(rest) >= outcome.explanation_chars]
@@ -254,6 +277,68 @@ def _classify(text: str, rules: OutcomeRules) -> list[OutcomeMatch]:
         for outcome in rules.outcomes
         if outcome.id in evidence
     ]
+
+
+class _Joined:
+    """An answer's sentences joined by spaces, to find the few sentences a pattern matches with
+    one scan of the answer instead of one search per sentence (the same sentences)."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = sentences
+        self.folded: list[str] | None = None
+        self.folded_text = ""
+        self.text = " ".join(sentences)
+        self.starts: list[int] = []
+        position = 0
+        for sentence in sentences:
+            self.starts.append(position)
+            position += len(sentence) + 1
+
+    def screened(
+        self,
+        screens: tuple[tuple[re.Pattern[str], Literals | None], ...],
+        exclude: re.Pattern[str] | None,
+    ) -> set[int]:
+        """Indexes of the sentences that one of the ``screens`` patterns matches and
+        ``exclude`` does not: each pattern searched only in the sentences holding the plain
+        text any match of it contains (``literals.may_match_folded``), the whole answer for
+        a pattern without such text."""
+        if self.folded is None:
+            self.folded = [fold_case(sentence) for sentence in self.sentences]
+            self.folded_text = " ".join(self.folded)
+        found: set[int] = set()
+        for pattern, literals in screens:
+            if literals is None:
+                found |= self.showing(pattern, exclude)
+                continue
+            if not may_match_folded(literals, self.folded_text):
+                continue  # no sentence of the answer can hold a match
+            for index, folded in enumerate(self.folded):
+                if index in found or not may_match_folded(literals, folded):
+                    continue
+                sentence = self.sentences[index]
+                if pattern.search(sentence) and not _matches(exclude, sentence):
+                    found.add(index)
+        return found
+
+    def showing(self, pattern: re.Pattern[str] | None, exclude: re.Pattern[str] | None) -> set[int]:
+        """Indexes of the sentences that ``pattern`` matches (each searched on its own, as
+        ``pattern.search(sentence)``) and ``exclude`` does not. A match found in the joined
+        text points at its sentence; the scan goes on from the next sentence, so a match
+        running across a sentence end cannot hide one inside the next."""
+        found: set[int] = set()
+        if pattern is None:
+            return found
+        position = 0
+        while match := pattern.search(self.text, position):
+            index = bisect_right(self.starts, match.start()) - 1
+            sentence = self.sentences[index]
+            if pattern.search(sentence) and not _matches(exclude, sentence):
+                found.add(index)
+            if index + 1 >= len(self.sentences):
+                break
+            position = self.starts[index + 1]
+        return found
 
 
 def _closes_quote(sentence: str) -> bool:
