@@ -19,11 +19,11 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from crawler.errors import StorageError
+from crawler.ledger_records import DiscoveryCount, PendingFiling, StatusSummary, StoredFiling
 from crawler.models import FilingRef
 
 __all__ = ["CrawlState", "DiscoveryCount", "PendingFiling", "StatusSummary", "StoredFiling"]
@@ -79,50 +79,6 @@ def _now() -> datetime:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
-
-
-@dataclass(frozen=True)
-class PendingFiling:
-    """A filing to download."""
-
-    accession: str
-    cik: str
-    form: str
-    attempts: int
-    seq: int = field(default=0, compare=False)
-    """Its place in the ledger (first sighting order), for paging through due filings."""
-
-
-@dataclass(frozen=True)
-class StoredFiling:
-    """A filing in the raw store, with the ledger's facts about it."""
-
-    accession: str
-    cik: str
-    form: str
-    company: str | None
-    filing_date: date | None
-    released_on: date | None
-    first_seen_at: datetime
-    raw_path: str
-
-
-@dataclass(frozen=True)
-class DiscoveryCount:
-    new: int
-    known: int
-
-
-@dataclass(frozen=True)
-class StatusSummary:
-    counts: dict[str, int]
-    cursors: dict[str, str]
-    parked: list[dict[str, str]]
-    retrying: int
-    problems: list[dict[str, str]]
-    problem_count: int
-    not_indexed: list[dict[str, str]] = field(default_factory=list)
-    """Stored filings whose last indexing failed, with the reason (they are tried again)."""
 
 
 class CrawlState:
