@@ -39,7 +39,15 @@ from indexer.search.paging import PageRequest
 from indexer.search.params import CommentFilters, LetterFilters
 from indexer.settings import Settings
 
-__all__ = ["export", "load_app", "search", "serve"]
+__all__ = [
+    "export",
+    "letter_filter_options",
+    "load_app",
+    "search",
+    "search_service",
+    "serve",
+    "validate_filters",
+]
 
 _MARK = re.compile(r"(<mark>.*?</mark>)", re.S)
 
@@ -85,16 +93,9 @@ def load_app() -> FastAPI:
     return create_app(load_settings().settings)
 
 
-def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The filters of ``/search`` as options (repeat an option for several values)."""
+def letter_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The letter filters of ``/search`` as options (repeat an option for several values)."""
     options = [
-        click.option(
-            "--kind",
-            type=click.Choice(list(KINDS)),
-            default="letters",
-            show_default=True,
-            help="Letters or individual comments.",
-        ),
         click.option("--form", multiple=True, help="UPLOAD, CORRESP or DRSLTR."),
         click.option("--letter-type", multiple=True, help="comment, review_complete, …"),
         click.option("--cik", multiple=True, help="Company CIK."),
@@ -109,24 +110,37 @@ def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--date-to", help="Letter dated on or before."),
         click.option("--released-from", help="Released on or after."),
         click.option("--released-to", help="Released on or before."),
-        click.option(
-            "--has-response/--no-response",
-            default=None,
-            help="Comments answered or not (with --kind comments).",
-        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _filters(query: str, options: dict[str, Any]) -> tuple[SearchKind, LetterFilters]:
-    """The kind and the validated filters; a bad value is a usage error naming its option."""
-    kind = KINDS[options.pop("kind")]
+def _filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The filters of ``/search`` and ``/comments/search``, and which of the two."""
+    command = click.option(
+        "--has-response/--no-response",
+        default=None,
+        help="Comments answered or not (with --kind comments).",
+    )(command)
+    command = letter_filter_options(command)
+    return click.option(
+        "--kind",
+        type=click.Choice(list(KINDS)),
+        default="letters",
+        show_default=True,
+        help="Letters or individual comments.",
+    )(command)
+
+
+def validate_filters(
+    model: type[LetterFilters], query: str, options: dict[str, Any]
+) -> LetterFilters:
+    """The search string and filter options as ``model``; a bad value is a usage error
+    naming its option."""
     values = {name: value for name, value in options.items() if value not in (None, ())}
-    model = CommentFilters if kind.name == "comments" else LetterFilters
     try:
-        return kind, model.model_validate({"q": query, **values})
+        return model.model_validate({"q": query, **values})
     except ValidationError as exc:
         parameter, message = describe_validation_error(exc.errors())
         hint = f"--{parameter.replace('_', '-')}" if parameter else None
@@ -135,8 +149,16 @@ def _filters(query: str, options: dict[str, Any]) -> tuple[SearchKind, LetterFil
         raise click.BadParameter(message, param_hint=hint) from exc
 
 
+def _filters(query: str, options: dict[str, Any]) -> tuple[SearchKind, LetterFilters]:
+    """The kind and the validated filters; a bad value is a usage error naming its option."""
+    kind = KINDS[options.pop("kind")]
+    model = CommentFilters if kind.name == "comments" else LetterFilters
+    return kind, validate_filters(model, query, options)
+
+
 @contextmanager
-def _service(settings: Settings) -> Iterator[SearchService]:
+def search_service(settings: Settings) -> Iterator[SearchService]:
+    """A ``SearchService`` over the configured aliases; its client is closed afterwards."""
     es = make_es_client(settings.elasticsearch)
     try:
         yield SearchService(es, index_names(settings.elasticsearch.index_prefix).aliases)
@@ -176,7 +198,7 @@ def search(
     settings = ctx.settings
     order = kind.order(sort, has_query=bool(query.strip()))
     hits: list[dict[str, Any]] = []
-    with _service(settings) as service:
+    with search_service(settings) as service:
         page = PageRequest(order, min(limit, settings.api.page_size_max))
         while True:
             result = service.find(kind, filters, page)
@@ -246,7 +268,7 @@ def export(
     """Write every match of a search as CSV or JSON Lines, like GET /export."""
     kind, filters = _filters(query, options)
     order = kind.order(sort, has_query=bool(query.strip()))
-    with _service(ctx.settings) as service:
+    with search_service(ctx.settings) as service:
         scan = service.export(kind, filters, order)
         rows = 0
 

@@ -192,7 +192,12 @@ class SearchService:
         _, body = build_search_body(
             kind, filters, PageRequest(order, SCAN_PAGE_SIZE), facets=False, highlight=False
         )
-        pit = self.open_point_in_time(kind.index(self.targets))
+        return self.walk(kind.index(self.targets), body)
+
+    def walk(self, index: str, body: dict[str, Any]) -> Scan:
+        """Every document of ``index`` matching ``body`` (``indexer.search.scan.build_scan_body``),
+        from one point in time (exports, datasets)."""
+        pit = self.open_point_in_time(index)
         try:
             return self._start_scan(None, body, pit=pit)
         except SearchBackendError:

@@ -9,6 +9,7 @@
       NodeError                      the managed local Elasticsearch cannot be obtained or run
       IndexingError                  bulk writes failed for some documents
       SchemaError                    templates or aliases are in an inconsistent state
+      DatasetError                   a dataset's files could not be written
 
 Third-party exceptions are translated into these at their seam (``indexer/es_client.py`` for
 Elasticsearch); code above a seam never catches a library's exception type.
@@ -81,3 +82,7 @@ class IndexingError(IndexerError):
 
 class SchemaError(IndexerError):
     """Index templates or aliases are not in the state this version expects."""
+
+
+class DatasetError(IndexerError):
+    """The files of a dataset (``corresp dataset``) could not be written."""

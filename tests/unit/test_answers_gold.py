@@ -28,6 +28,8 @@ from typing import Any
 import pytest
 
 from crawler.extract.letters import letter_from_folder, letters_from_file
+from indexer.dataset.accuracy import FIGURES
+from indexer.dataset.shared_columns import OUTCOMES_MEASURE, PAIRING_MEASURE
 from indexer.normalize.letter import Comment, Letter
 from indexer.normalize.outcomes import load_outcome_rules
 from indexer.normalize.pipeline import normalize_letter
@@ -129,6 +131,7 @@ def test_answers_are_paired_with_their_comments(
         for s in scored
         if not s.paired
     ]
+    assert FIGURES[PAIRING_MEASURE] == (right, len(scored)), "update indexer/dataset/accuracy.py"
     assert share >= PAIRING_TARGET, misses
 
 
@@ -148,6 +151,8 @@ def test_answer_outcomes(scored: list[Scored], report_figures: Callable[[str], N
             f"  precision {precision:6.1%}  recall {recall:6.1%}"
         )
     share = agree / (len(scored) * len(outcomes))
+    quoted = FIGURES[OUTCOMES_MEASURE]
+    assert quoted == (agree, len(scored) * len(outcomes)), "update indexer/dataset/accuracy.py"
     exact = sum(tuple(sorted(s.entry["outcomes"])) == s.outcomes for s in scored)
     report_figures(
         f"  outcomes, every (answer, outcome) right  {share:7.1%}   (target {OUTCOME_TARGET:.0%})"

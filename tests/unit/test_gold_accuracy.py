@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from crawler.extract.letters import letter_from_folder
+from indexer.dataset.accuracy import FIGURES
 from indexer.normalize.letter import Letter
 from indexer.normalize.pipeline import normalize_letter
 from indexer.normalize.threads import build_threads
@@ -111,6 +112,8 @@ def test_field_accuracy(
         target = TARGETS.get(field)
         goal = f"   (target {target:.0%})" if target else ""
         report_figures(f"  {field:40} {right[field]:3}/{total[field]:<3} {share:7.1%}{goal}")
+    quoted = {f: FIGURES[f] for f in CHECKS if f in FIGURES}
+    assert quoted == {f: (right[f], total[f]) for f in quoted}, "update indexer/dataset/accuracy.py"
     failing = {
         field: f"{right[field] / total[field]:.1%} < {target:.0%}: {misses[field][:5]}"
         for field, target in TARGETS.items()
@@ -163,6 +166,8 @@ def test_thread_assignment_pairwise(
     )
     assert precision >= 0.97
     assert recall >= 0.97
+    quoted = FIGURES["threads (pairwise precision / recall)"]
+    assert quoted == (round(precision * 1000), round(recall * 1000)), "update accuracy.py"
 
 
 def test_every_sample_letter_normalizes_without_exception(samples_dir: Path) -> None:
