@@ -48,25 +48,31 @@ def run(cli_ctx: CliContext, host: str | None, port: int | None, no_schedule: bo
     """Start the search node (if managed), the crawl scheduler and the REST API.
 
     Stops everything cleanly on Ctrl-C or SIGTERM (the crawler finishes the filings in
-    hand). Configure what is crawled and when in config.yaml (crawler.*, crawler.schedule).
+    hand), then exits with status 130 after Ctrl-C (as shells expect of an interrupted
+    command) and 0 after SIGTERM. Configure what is crawled and when in config.yaml
+    (crawler.*, crawler.schedule).
     """
     settings = cli_ctx.settings
     node = None if settings.elasticsearch.url else ManagedNode(settings)
     started_node = node is not None and node.pid() is None
+    stopped_by: int | None = None
     try:
         if node is not None:
             node.up(report)
-        _run_services(cli_ctx, host=host, port=port, no_schedule=no_schedule)
+        stopped_by = _run_services(cli_ctx, host=host, port=port, no_schedule=no_schedule)
     finally:
         if node is not None and started_node:
             node.down(report)
     report("stopped")
+    if stopped_by == signal.SIGINT:
+        raise SystemExit(128 + signal.SIGINT)
 
 
 def _run_services(
     cli_ctx: CliContext, *, host: str | None, port: int | None, no_schedule: bool
-) -> None:
-    """The API and the scheduler as child processes, until a signal or a child's exit."""
+) -> int | None:
+    """The API and the scheduler as child processes, until a signal (returned) or a child's
+    exit (an error)."""
     settings = cli_ctx.settings
     host = host or settings.api.host
     port = port or settings.api.port
@@ -74,11 +80,11 @@ def _run_services(
     if cli_ctx.config_path:
         prefix += ["--config", cli_ctx.config_path]
     children: dict[str, subprocess.Popen[bytes]] = {}
-    stopping = False
+    stopping: int | None = None
 
     def stop(signum: int, _frame: object) -> None:
         nonlocal stopping
-        stopping = True
+        stopping = signum
         report(f"{signal.Signals(signum).name}: stopping the scheduler and the API")
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -89,11 +95,12 @@ def _run_services(
         api = f"http://{host}:{port}"
         _wait_for_api(api, children["api"])
         _print_examples(settings, api)
-        while not stopping:
+        while stopping is None:
             for name, child in children.items():
                 if child.poll() is not None:
                     raise ServiceError(f"the {name} exited with status {child.returncode}")
             time.sleep(_POLL_SECONDS)
+        return stopping
     finally:
         for child in children.values():
             if child.poll() is None:
