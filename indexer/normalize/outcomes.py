@@ -74,7 +74,6 @@ class Outcome:
     """0: no explanation rule; else how many plain sentences give the outcome."""
     explanation_chars: int = 40
     """Shortest sentence that counts as explanation."""
-    pattern_re: re.Pattern[str] | None = None
     exclude_re: re.Pattern[str] | None = None
     screens: tuple[tuple[re.Pattern[str], Literals | None], ...] = ()
     """Each pattern on its own with what any match of it contains (``literals``): an answer
@@ -173,7 +172,6 @@ def _parse_outcome(entry: Any, *, index: int, source: str) -> Outcome:
         fallback=fallback,
         explanation_sentences=sentences,
         explanation_chars=chars,
-        pattern_re=whole_words(patterns, name=name, source=source),
         exclude_re=whole_words(exclude, name=name, source=source),
         screens=tuple(
             (
@@ -355,10 +353,6 @@ def _answer_sentences(text: str, rules: OutcomeRules) -> list[str]:
         if index and rules.closing is not None and rules.closing.match(sentence):
             return sentences[:index]
     return sentences
-
-
-def _shows(outcome: Outcome, sentence: str) -> bool:
-    return _matches(outcome.pattern_re, sentence) and not _matches(outcome.exclude_re, sentence)
 
 
 def _without(pattern: re.Pattern[str] | None, sentence: str) -> str:
