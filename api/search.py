@@ -175,13 +175,18 @@ class SearchService:
         is raised as ``search`` would raise it."""
         if self.timeout_seconds is not None:
             bodies = [with_timeout(body, seconds=self.timeout_seconds) for body in bodies]
-        searches: list[dict[str, Any]] = []
-        for body in bodies:
+        return self._msearch([(index, body) for body in bodies], action=action)
+
+    def _msearch(
+        self, searches: list[tuple[str, dict[str, Any]]], *, action: str
+    ) -> list[dict[str, Any]]:
+        lines: list[dict[str, Any]] = []
+        for index, body in searches:
             # The body as sent: the client's ``source`` parameter is ``_source`` in JSON.
             sent = {("_source" if key == "source" else key): value for key, value in body.items()}
-            searches += [{"index": index}, sent]
+            lines += [{"index": index}, sent]
         with backend_errors(action), backend_call():
-            answer = self.es.msearch(searches=searches)
+            answer = self.es.msearch(searches=lines)
         responses = [dict(item) for item in answer["responses"]]
         for item in responses:
             raise_item_error(action, item)
@@ -208,6 +213,22 @@ class SearchService:
         """Every document of ``index`` matching ``body`` (``indexer.search.scan.build_scan_body``;
         small sets: no point in time)."""
         return self._start_scan(index, body, pit=None)
+
+    def scan_together(self, walks: list[tuple[str, dict[str, Any]]]) -> list[Scan]:
+        """``scan`` of several ``(index, body)`` walks whose first pages are read in one
+        ``_msearch`` (one round trip for a page made of small sets, such as a thread)."""
+        firsts = self._msearch(
+            [
+                (index, scan_page(body, size=SCAN_PAGE_SIZE, pit=None, after=None))
+                for index, body in walks
+            ],
+            action="reading matches",
+        )
+        scans = []
+        for (index, body), first in zip(walks, firsts, strict=True):
+            _complete_or_raise(first)
+            scans.append(Scan(self, index, body, pit=None, first=first))
+        return scans
 
     def _start_scan(self, index: str | None, body: dict[str, Any], *, pit: str | None) -> Scan:
         """Read the first page (errors surface before any row) and return the walk."""

@@ -14,6 +14,7 @@ the cursor of a broad query past 10,000 hits and checks that no hit comes twice.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -23,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from bench.api_server import running_api
+from bench.api_server import api_process
+from bench.cpu_meter import CpuMeter
 from bench.query_mix import MixRequest, search_mix
 
 TARGET_P95_MS = {1: 50.0, 8: 150.0}
@@ -99,9 +101,13 @@ def _walk_past_10000(client: httpx.Client) -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prefix", default="scale-")
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
+    parser.add_argument(
+        "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
+    )
     args = parser.parse_args()
-    with running_api(args.prefix) as base:
+    with api_process(args.prefix) as (base, server):
+        meter = CpuMeter(args.url, server.pid)
         with httpx.Client(base_url=base, timeout=30) as client:
             total = client.get("/search").json()["total"]
             mix = search_mix(client, random.Random(3))
@@ -112,9 +118,11 @@ def main() -> int:
         )
         ok = True
         for concurrency in (1, 8):
+            before = meter.read()
             latencies, qps, errors, by_kind = measure(
                 base, mix, concurrency=concurrency, requests=args.requests
             )
+            cpu = meter.split(before, meter.read(), requests=args.requests)
             q = statistics.quantiles(latencies, n=100)
             p50, p95, p99 = q[49], q[94], q[98]
             target = TARGET_P95_MS[concurrency]
@@ -124,6 +132,7 @@ def main() -> int:
                 f"p99 {p99:6.1f} ms  {qps:6.1f} queries/s  {errors} errors   "
                 f"(p95 target {target:.0f} ms: {p95 / target:.2f}x)"
             )
+            print(f"    {cpu.describe()}")
             print_kinds(by_kind)
         print(
             f"  cursor walk: {walked:,} distinct hits, {duplicates} duplicates "

@@ -32,6 +32,7 @@ from elasticsearch.serializer import OrjsonSerializer
 
 from bench.api_bench import measure, percentile, print_kinds
 from bench.api_server import api_process
+from bench.cpu_meter import CpuMeter
 from bench.query_mix import search_mix
 from bench.scale_corpus import CorpusFigures, build_corpus, print_figures
 from crawler.extract.letters import letter_from_folder
@@ -50,7 +51,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--letters", type=int, default=500_000)
     parser.add_argument("--prefix", default="full-")
-    parser.add_argument("--requests", type=int, default=300, help="per concurrency level")
+    parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the indices afterwards")
     parser.add_argument(
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
@@ -64,7 +65,7 @@ def main() -> int:
         print_figures(corpus)
         _print_heap(es, corpus)
         rethread = _rethread_largest(es, args.prefix)
-        ok = _print_search(args.prefix, args.requests)
+        ok = _print_search(args.prefix, args.requests, args.url)
         _print_reindex_estimate(corpus)
         _print_cluster_advice(corpus)
     finally:
@@ -110,15 +111,18 @@ def _rethread_largest(es: Elasticsearch, prefix: str) -> float:
     return seconds
 
 
-def _print_search(prefix: str, requests: int) -> bool:
+def _print_search(prefix: str, requests: int, es_url: str) -> bool:
     ok = True
     with api_process(prefix) as (base, server):
+        meter = CpuMeter(es_url, server.pid)
         with httpx.Client(base_url=base, timeout=60) as client:
             mix = search_mix(client, random.Random(3))
         for concurrency, target in ((1, 50.0), (8, 150.0)):
+            before = meter.read()
             latencies, qps, errors, by_kind = measure(
                 base, mix, concurrency=concurrency, requests=requests
             )
+            cpu = meter.split(before, meter.read(), requests=requests)
             p95 = percentile(latencies, 95)
             ok &= errors == 0
             print(
@@ -127,6 +131,7 @@ def _print_search(prefix: str, requests: int) -> bool:
                 f"({p95 / target:.2f}x the {target:.0f} ms target), "
                 f"{qps:.1f} queries/s, {errors} errors"
             )
+            print(f"    {cpu.describe()}")
             print_kinds(by_kind)
         peak_mb = _peak_rss_mb(server.pid)
     print(f"  API process peak memory: {peak_mb:.0f} MB")

@@ -18,6 +18,7 @@ from indexer.search.reviews import (
     build_thread_list_body,
     read_thread_summary,
     thread_comments_body,
+    thread_document_body,
     thread_letters_body,
 )
 
@@ -49,11 +50,17 @@ def get_thread(
     service: ServiceDep,
 ) -> dict[str, Any]:
     """A review: its letters in order, and each staff comment beside the company's answer."""
-    thread = service.get(service.targets.threads, thread_id)
+    # The thread, its letters and its comments in one round trip (one ``_msearch``).
+    threads, letters, comments = service.scan_together(
+        [
+            (service.targets.threads, thread_document_body(thread_id)),
+            (service.targets.letters, thread_letters_body(thread_id)),
+            (service.targets.comments, thread_comments_body(thread_id)),
+        ]
+    )
+    thread = next((hit["_source"] for hit in threads), None)
     if thread is None:
         raise NotFoundError(f"no thread {thread_id}", parameter="thread_id")
-    letters = service.scan(service.targets.letters, thread_letters_body(thread_id))
-    comments = service.scan(service.targets.comments, thread_comments_body(thread_id))
     return build_thread_view(
         thread, [hit["_source"] for hit in letters], [hit["_source"] for hit in comments]
     )

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 from enum import Enum
+from functools import lru_cache
 
 from indexer.normalize.letter import ReviewedFiling
 
@@ -127,6 +128,7 @@ class Match(Enum):
     UNKNOWN = "unknown"
 
 
+@lru_cache(maxsize=4096)
 def form_family(form: str | None) -> str | None:
     """The family a form belongs to for review purposes (amendments with their original)."""
     if not form:
@@ -204,21 +206,25 @@ def relation(
     company: str | None = None,
 ) -> Match:
     """How two letters' reviewed filings relate: any pair the same, all different, or unknown."""
-    left, right = list(first), list(second)
+    # Each filing once: a thread's letters name the same filings over and over.
+    left, right = list(dict.fromkeys(first)), list(dict.fromkeys(second))
     if not left or not right:
         return Match.UNKNOWN
-    outcomes = {compare_filings(a, b, company=company) for a in left for b in right}
-    if Match.SAME in outcomes:
-        return Match.SAME
-    if outcomes == {Match.DIFFERENT}:
-        return Match.DIFFERENT
-    return Match.UNKNOWN
+    all_different = True
+    for a in left:
+        for b in right:
+            match = compare_filings(a, b, company=company)
+            if match == Match.SAME:
+                return Match.SAME
+            all_different = all_different and match == Match.DIFFERENT
+    return Match.DIFFERENT if all_different else Match.UNKNOWN
 
 
 def _within(first: date, second: date, slack: timedelta) -> Match:
     return Match.SAME if abs(first - second) <= slack else Match.DIFFERENT
 
 
+@lru_cache(maxsize=4096)
 def _name_words(name: str | None) -> frozenset[str]:
     words = re.findall(r"[a-z0-9]+", (name or "").lower().replace(".", ""))
     return frozenset(word for word in words if word not in _FILER_NOISE)

@@ -23,6 +23,7 @@ from datetime import date
 
 from indexer.normalize.filings import form_family
 from indexer.normalize.letter import Letter
+from indexer.normalize.literals import may_match, required_literals
 from indexer.normalize.threads import Thread
 
 __all__ = ["amendment_evidence"]
@@ -33,6 +34,7 @@ _STAFF_MENTION = re.compile(
     r"[^.\n]{0,80}",
     re.IGNORECASE,
 )
+_STAFF_MENTION_NEEDS = required_literals(_STAFF_MENTION.pattern)
 
 
 def amendment_evidence(thread: Thread, letters: Sequence[Letter]) -> str | None:
@@ -74,6 +76,8 @@ def _staff_reviewed(letters: Sequence[Letter]) -> str | None:
             amended = (filing.form or "").upper().endswith("/A")
             if amended and form_family(filing.form) in first:
                 return f"staff letter {letter.accession} reviews {filing.form}"
-        if mention := _STAFF_MENTION.search(letter.text):
+        if may_match(_STAFF_MENTION_NEEDS, letter.text) and (
+            mention := _STAFF_MENTION.search(letter.text)
+        ):
             return f"staff letter {letter.accession}: {' '.join(mention.group(0).split())}"
     return None

@@ -127,6 +127,27 @@ class Company:
 
     drafts: list[Draft] = field(default_factory=list)
     placed: dict[str, tuple[Letter, Draft]] = field(default_factory=dict)
+    by_day: dict[date, list[tuple[int, str]]] = field(default_factory=dict)
+    """Placed letters (their rank in ``placed`` and accession) by letter and filing date."""
+
+    def place(self, letter: Letter, draft: Draft) -> None:
+        """Record that ``letter`` went to ``draft``."""
+        if letter.accession not in self.placed:
+            rank = len(self.placed)
+            for day in {d for d in (letter.letter_date, letter.filing_date) if d}:
+                self.by_day.setdefault(day, []).append((rank, letter.accession))
+        self.placed[letter.accession] = (letter, draft)
+
+    def placed_near(self, day: date) -> list[tuple[Letter, Draft]]:
+        """The placed letters dated or filed within ``_CITATION_TOLERANCE`` of ``day``, in
+        the order they were placed (a lookup by day, not a walk over every letter)."""
+        reach = _CITATION_TOLERANCE.days
+        found = {
+            entry
+            for offset in range(-reach, reach + 1)
+            for entry in self.by_day.get(day + timedelta(days=offset), ())
+        }
+        return [self.placed[accession] for _, accession in sorted(found)]
 
     def newest_first(self, *, open_only: bool = False) -> list[Draft]:
         return [d for d in reversed(self.drafts) if not (open_only and d.closed)]
@@ -209,18 +230,20 @@ def _by_reference_accession(letter: Letter, company: Company) -> tuple[Draft, Li
 def _by_citation(letter: Letter, company: Company) -> tuple[Draft, Link] | None:
     """The thread of the letter this one cites, preferring a review of the same filing."""
     best: tuple[tuple[int, int, int, date, str], Draft, Link] | None = None
+    relations: dict[Draft, Match] = {}  # several cited letters often share a thread
     for cited in letter.cited_dates:
         wanted_sender = "sec" if cited.kind == "staff_letter" else "company"
         matches = [
             (placed, draft)
-            for placed, draft in company.placed.values()
+            for placed, draft in company.placed_near(cited.date)
             if _same_day(placed, cited.date)
         ]
         preferred = [m for m in matches if m[0].sender == wanted_sender] or matches
         for placed, draft in preferred:
             if not _admissible(letter, draft):
                 continue
-            match = _relation(letter, draft)
+            if (match := relations.get(draft)) is None:
+                match = relations[draft] = _relation(letter, draft)
             if draft.closed and letter.sender == "sec" and match != Match.SAME:
                 continue  # an old review's letters cited by a new review
             if match == Match.DIFFERENT and not _within_gap(letter, draft):

@@ -127,7 +127,7 @@ def _thread_company(letters: list[Letter]) -> list[Draft]:
         else:
             draft, link = found
         draft.letters.append((letter, link))
-        company.placed[letter.accession] = (letter, draft)
+        company.place(letter, draft)
         if letter.letter_type in CLOSING:
             draft.closed = True
     return company.drafts

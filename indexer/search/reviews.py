@@ -33,6 +33,7 @@ __all__ = [
     "read_letters_per_year",
     "read_thread_summary",
     "thread_comments_body",
+    "thread_document_body",
     "thread_filter_clauses",
     "thread_letters_body",
 ]
@@ -107,6 +108,11 @@ def build_thread_list_body(params: ThreadListParams, page: PageRequest) -> dict[
 def read_thread_summary(source: Mapping[str, Any]) -> dict[str, Any]:
     """The summary fields of a thread document (``None`` where it has none)."""
     return {name: source.get(name) for name in THREAD_SUMMARY_FIELDS}
+
+
+def thread_document_body(thread_id: str) -> dict[str, Any]:
+    """A walk over the thread document ``thread_id`` (none or one), whole."""
+    return build_scan_body({"ids": {"values": [thread_id]}}, THREAD_ORDER, source=True)
 
 
 def thread_letters_body(thread_id: str) -> dict[str, Any]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
+from indexer.normalize.filings import Match, relation
 from indexer.normalize.letter import CitedDate, Letter, LetterType, ReviewedFiling
+from indexer.normalize.thread_links import Company, Draft
 from indexer.normalize.threads import build_threads
 from tests.unit.indexer.letter_factory import make_letter
 
@@ -180,3 +182,27 @@ def test_a_lone_company_letter_is_response_only() -> None:
     )
     assert thread.status == "response_only"
     assert thread.closed_on is None
+
+
+def test_placed_letters_are_found_by_day_within_a_day_either_side_in_placing_order() -> None:
+    company, draft = Company(), Draft()
+    placed = [
+        letter("0000000000-22-000003", date(2022, 3, 10), LetterType.COMMENT),
+        letter("0000000000-22-000001", date(2022, 3, 9), LetterType.RESPONSE),
+        letter("0000000000-22-000002", date(2022, 3, 12), LetterType.RESPONSE),
+        letter("0000000000-22-000004", date(2022, 3, 11), LetterType.RESPONSE),
+    ]
+    for placed_letter in placed:
+        company.place(placed_letter, draft)
+    near = [found.accession for found, _ in company.placed_near(date(2022, 3, 10))]
+    # 9, 10 and 11 March, as placed; 12 March is two days away.
+    assert near == ["0000000000-22-000003", "0000000000-22-000001", "0000000000-22-000004"]
+    assert company.placed_near(date(2022, 3, 20)) == []
+
+
+def test_filings_named_again_and_again_relate_as_when_named_once() -> None:
+    other = ReviewedFiling("10-K", date(2019, 12, 31), date(2020, 2, 4))
+    assert relation([TEN_K] * 5, [other, other]) == Match.DIFFERENT
+    assert relation([TEN_K], [other, TEN_K, other]) == Match.SAME
+    assert relation([TEN_K], [ReviewedFiling("10-K"), other]) == Match.UNKNOWN
+    assert relation([], [TEN_K]) == Match.UNKNOWN
