@@ -34,7 +34,13 @@ from bench.api_bench import measure, percentile, print_kinds
 from bench.api_server import api_process
 from bench.cpu_meter import CpuMeter
 from bench.query_mix import search_mix
-from bench.scale_corpus import CorpusFigures, build_corpus, print_figures
+from bench.scale_corpus import (
+    WARM_UP_LETTERS,
+    CorpusFigures,
+    build_corpus,
+    print_figures,
+    warm_up,
+)
 from crawler.extract.letters import letter_from_folder
 from indexer.documents import letter_from_document
 from indexer.ingest import Ingester
@@ -54,12 +60,21 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the indices afterwards")
     parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=WARM_UP_LETTERS,
+        help="letters loaded and removed before the measured load (0: none)",
+    )
+    parser.add_argument(
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
     )
     args = parser.parse_args()
     started = time.monotonic()
     es = Elasticsearch(args.url, request_timeout=900, serializer=OrjsonSerializer())
     try:
+        if args.warm_up > 0:
+            seconds = warm_up(es, args.prefix, args.warm_up)
+            print(f"warm-up: {args.warm_up:,} letters loaded and removed in {seconds:.0f} s")
         print(f"building {args.letters:,} letters under {args.prefix!r} at {args.url}")
         corpus = build_corpus(es, args.prefix, args.letters)
         print_figures(corpus)
