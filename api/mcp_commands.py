@@ -50,10 +50,12 @@ def mcp_command(ctx: CliContext, transport: Literal["stdio", "http"], host: str,
 
     MCP is the Model Context Protocol (https://modelcontextprotocol.io). Tools:
     search_letters, search_comments (with the company's answers), get_letter, get_thread
-    (a review, comment by comment), similar_comments (the same comment sent to other
-    companies) and get_statistics. They answer what the REST API answers (same filters,
-    page-size maximum, time limits, cursors, EDGAR URLs); a bad argument is a tool error
-    naming it, an unreachable Elasticsearch one saying the search backend is unavailable.
+    (a review, comment by comment), list_threads (reviews by company, file number,
+    status), get_company (a company's review history), similar_comments (the same
+    comment sent to other companies) and get_statistics. They answer what the REST API
+    answers (same filters, page-size maximum, time limits, cursors, EDGAR URLs); a bad
+    argument is a tool error naming it, an unreachable Elasticsearch one saying the
+    search backend is unavailable.
 
     \b
     An assistant's configuration (Claude Desktop style; add "--config", PATH

@@ -47,8 +47,10 @@ filings (form UPLOAD) and the companies' responses (CORRESP), split into numbere
 and threaded into reviews. Start with search_letters or search_comments (a search string and
 filters; page with next_cursor), then get_letter (one letter's text and comments), get_thread
 (a whole review, each comment beside its answer) or similar_comments (the same question asked
-of other companies). get_statistics counts letters and reviews per year. Every letter has its
-EDGAR url. A bad argument is an error naming it: correct it and call again."""
+of other companies). list_threads lists reviews by company, file number, status or form;
+get_company gives one company's review history. get_statistics counts letters and reviews
+per year. Every letter has its EDGAR url. A bad argument is an error naming it: correct it
+and call again."""
 
 
 def _describe(tool: Tool) -> types.Tool:

@@ -36,23 +36,25 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from api.errors import ApiError, describe_validation_error, error_body
-from api.routes import comments, letters, threads
+from api.routes import comments, companies, letters, threads
 from api.routes.search import run_search
 from api.routes.stats import run_stats
 from api.schemas import (
     CommentHit,
+    CompanyDetail,
     LetterDetail,
     LetterHit,
     SearchResults,
     SimilarComments,
     StatsResponse,
     ThreadDetail,
+    ThreadList,
 )
 from api.search import SearchService
 from indexer.errors import QueryLimitError, SearchBackendError
 from indexer.es_client import make_es_client
 from indexer.lifecycle import index_names
-from indexer.models import LetterId
+from indexer.models import Cik, LetterId
 from indexer.search.kinds import COMMENTS, LETTERS
 from indexer.search.params import (
     CommentId,
@@ -60,6 +62,7 @@ from indexer.search.params import (
     LetterFilters,
     LetterSearchParams,
     SimilarParams,
+    ThreadListParams,
 )
 from indexer.settings import Settings
 
@@ -125,6 +128,17 @@ class ThreadArgs(BaseModel):
     )
 
 
+class CompanyArgs(BaseModel):
+    """``get_company``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cik: Cik = Field(
+        description="The company's CIK, any zero padding (e.g. 1300514 or 0001300514), as in "
+        "the ciks of search hits."
+    )
+
+
 class SimilarArgs(SimilarParams):
     """``similar_comments``: the comment, and how many similar ones."""
 
@@ -148,6 +162,14 @@ def _get_letter(args: LetterArgs, context: ToolContext) -> dict[str, Any]:
 
 def _get_thread(args: ThreadArgs, context: ToolContext) -> dict[str, Any]:
     return threads.get_thread(args.thread_id, context.service)
+
+
+def _list_threads(args: ThreadListParams, context: ToolContext) -> dict[str, Any]:
+    return threads.list_threads(args, context.service, context.settings)
+
+
+def _get_company(args: CompanyArgs, context: ToolContext) -> dict[str, Any]:
+    return companies.get_company(args.cik, context.service)
 
 
 def _similar_comments(args: SimilarArgs, context: ToolContext) -> dict[str, Any]:
@@ -214,6 +236,30 @@ TOOLS: tuple[Tool, ...] = (
         arguments=ThreadArgs,
         answer=ThreadDetail,
         run=_get_thread,
+    ),
+    Tool(
+        name="list_threads",
+        title="List review threads",
+        description="Reviews (threads of letters by SEC file number and the links between "
+        "letters), newest first, filtered by company CIK, file number, status (open, closed, "
+        "no_review, response_only), opening dates, minimum rounds, reviewed form (10-K, S-1 …) "
+        "or words of the company name. Each has its thread_id (for get_thread), company, "
+        "status, rounds, opening and closing dates, days open and reviewed filings. "
+        "next_cursor, passed back as cursor with the same other arguments, gives the next "
+        "page (null after the last).",
+        arguments=ThreadListParams,
+        answer=ThreadList,
+        run=_list_threads,
+    ),
+    Tool(
+        name="get_company",
+        title="Get a company's review history",
+        description="One company by CIK: its name, SIC code and state from its newest "
+        "letters, its letter count and letters per year, its newest letters and every review "
+        "of it, newest first (thread_id, status, rounds, dates, reviewed filings).",
+        arguments=CompanyArgs,
+        answer=CompanyDetail,
+        run=_get_company,
     ),
     Tool(
         name="similar_comments",

@@ -22,6 +22,8 @@ CALLS = (
     ("search_comments", {"q": "revenue", "has_response": False}),
     ("get_letter", {"accession": "0001300514-22-000010"}),
     ("get_thread", {"thread_id": "0001300514-22-000010"}),
+    ("list_threads", {"cik": "1300514"}),
+    ("get_company", {"cik": "1300514"}),
     ("similar_comments", {"comment_id": "0001300514-22-000010-1"}),
     ("get_statistics", {}),
 )

@@ -56,6 +56,20 @@ def _get(connection: http.client.HTTPConnection, path: str) -> int:
     return response.status
 
 
+def _connected(port: int, deadline: float) -> http.client.HTTPConnection:
+    """A connection to the server on ``port``, tried until ``deadline`` (monotonic)."""
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.connect()
+        except ConnectionRefusedError:
+            connection.close()
+            assert time.monotonic() < deadline, "no worker listening"
+            time.sleep(0.2)
+        else:
+            return connection
+
+
 def test_two_workers_serve_and_keep_idle_connections_open(
     served: tuple[int, Path, subprocess.Popen[bytes]],
 ) -> None:
@@ -69,7 +83,9 @@ def test_two_workers_serve_and_keep_idle_connections_open(
     assert server.pid not in workers  # separate processes, not the supervisor itself
     assert "Started parent process" in log.read_text(errors="replace")
 
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    # A worker listens only once its application has started ("Started server process" comes
+    # before that), so the first connection waits until one does.
+    connection = _connected(port, deadline)
     assert _get(connection, "/openapi.json") == 200
     local = connection.sock.getsockname()
     # Idle past uvicorn's default keep-alive (5 s), then reuse the same connection.

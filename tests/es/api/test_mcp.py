@@ -28,6 +28,8 @@ TOOLS = {
     "search_comments",
     "get_letter",
     "get_thread",
+    "list_threads",
+    "get_company",
     "similar_comments",
     "get_statistics",
 }
@@ -130,6 +132,18 @@ def test_stdio_tools_answer_what_the_rest_api_answers(
         assert thread == rest(f"/threads/{thread_id}")
         assert accession in {member["accession"] for member in thread["letters"]}
 
+        own = await _ok(session, "list_threads", {"cik": LVS})
+        assert own == rest("/threads", {"cik": LVS})
+        assert thread_id in {review["thread_id"] for review in own["hits"]}
+        reviews = await _ok(session, "list_threads", {"status": "closed", "size": 2})
+        assert reviews == rest("/threads", {"status": "closed", "size": 2})
+        assert len(reviews["hits"]) == 2 and reviews["next_cursor"]
+        more = {"status": "closed", "size": 2, "cursor": reviews["next_cursor"]}
+        assert await _ok(session, "list_threads", more) == rest("/threads", more)
+        company = await _ok(session, "get_company", {"cik": LVS})
+        assert company == rest(f"/companies/{LVS}")
+        assert thread_id in {review["thread_id"] for review in company["reviews"]}
+
         comment_query = {"q": "goodwill", "has_response": True, "size": 5}
         found = await _ok(session, "search_comments", comment_query)
         assert found == rest("/comments/search", comment_query)
@@ -176,6 +190,9 @@ def test_a_bad_argument_is_a_tool_error_naming_it_and_the_server_goes_on(
             ("get_letter", {"accession": "0000000000-00-000001"}, 404, "accession"),
             ("get_letter", {}, 400, "accession"),
             ("get_thread", {"thread_id": "0000000000-00-000001"}, 404, "thread_id"),
+            ("list_threads", {"status": "ajar"}, 400, "status"),
+            ("get_company", {"cik": "not a cik"}, 400, "cik"),
+            ("get_company", {"cik": "9999999999"}, 404, "cik"),
             ("similar_comments", {"comment_id": "0000000000-00-000001"}, 400, "comment_id"),
             ("similar_comments", {"comment_id": "0000000000-00-000001-1"}, 404, "comment_id"),
             ("get_statistics", {"size": 5}, 400, "size"),
