@@ -35,8 +35,8 @@ from bench.api_server import api_process
 from bench.cpu_meter import CpuMeter
 from bench.query_mix import search_mix
 from bench.scale_corpus import (
-    WARM_UP_LETTERS,
     CorpusFigures,
+    add_warm_up_option,
     build_corpus,
     print_figures,
     warm_up,
@@ -59,12 +59,7 @@ def main() -> int:
     parser.add_argument("--prefix", default="full-")
     parser.add_argument("--requests", type=int, default=2000, help="per concurrency level")
     parser.add_argument("--keep", action="store_true", help="keep the indices afterwards")
-    parser.add_argument(
-        "--warm-up",
-        type=int,
-        default=WARM_UP_LETTERS,
-        help="letters loaded and removed before the measured load (0: none)",
-    )
+    add_warm_up_option(parser)
     parser.add_argument(
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
     )
@@ -72,9 +67,7 @@ def main() -> int:
     started = time.monotonic()
     es = Elasticsearch(args.url, request_timeout=900, serializer=OrjsonSerializer())
     try:
-        if args.warm_up > 0:
-            seconds = warm_up(es, args.prefix, args.warm_up)
-            print(f"warm-up: {args.warm_up:,} letters loaded and removed in {seconds:.0f} s")
+        warm_up(es, args.prefix, args.warm_up)
         print(f"building {args.letters:,} letters under {args.prefix!r} at {args.url}")
         corpus = build_corpus(es, args.prefix, args.letters)
         print_figures(corpus)

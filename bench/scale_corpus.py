@@ -249,7 +249,9 @@ def build_corpus(
     is off and the translog asynchronous during the load (as in ``corresp reindex``), then
     restored. The indices are left with the segments Elasticsearch's merge policy made, as
     ``corresp reindex`` and ``corresp index`` leave them; ``merge`` force-merges each to one
-    segment afterwards (``FORCE_MERGE_NOTE``)."""
+    segment afterwards, which the project never does and which slows searches on 2 cores
+    (Elasticsearch searches a shard's segments side by side: on 300,006 letters, p95 41.8
+    against 37.3 ms at concurrency 1, 133.7 against 123.6 ms at 8)."""
     remove_prefix(es, prefix)  # a fresh corpus: no documents of an earlier run
     names = index_names(prefix)
     targets = ensure_schema(es, names)
@@ -316,11 +318,11 @@ def build_corpus(
     stats = _settled_store(es, indices)
     figures.bytes_on_disk = int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
     for index, entry in stats["indices"].items():
-        kind = index.removeprefix(prefix).split("-", 1)[0]
+        kind = _kind(index, prefix)
         size = int(entry["primaries"]["store"]["size_in_bytes"])
         figures.bytes_by_kind[kind] = figures.bytes_by_kind.get(kind, 0) + size
     for row in es.cat.segments(index=indices, format="json", h="index"):
-        kind = str(row["index"]).removeprefix(prefix).split("-", 1)[0]
+        kind = _kind(str(row["index"]), prefix)
         figures.segments[kind] = figures.segments.get(kind, 0) + 1
     figures.phases = dict(clock.seconds)
     if not figures.checkpoints or figures.checkpoints[-1]["letters"] != figures.letters:
@@ -328,31 +330,39 @@ def build_corpus(
     return figures
 
 
-FORCE_MERGE_NOTE = (
-    "a force merge to one segment is not what the project does, and it slows searches on 2 "
-    "cores: Elasticsearch searches the segments of a shard side by side, a single segment on "
-    "one core (300,006 letters: search p95 at concurrency 1 41.8 ms with one segment, 37.3 ms "
-    "with the 30 the load left; at concurrency 8 133.7 against 123.6 ms)"
-)
-"""Why the benches measure the indices unmerged (``--force-merge`` to compare)."""
-
 WARM_UP_LETTERS = 20_000
 """Letters loaded (and removed) before a measured load: a node fresh from ``corresp es up``
 loads its first 100,000 letters up to 30% slower while its JIT compiles the indexing path
 (1,260 against 1,767-1,885 letters/s, back to back on one node)."""
 
 
-def warm_up(es: Elasticsearch, prefix: str, letters: int = WARM_UP_LETTERS) -> float:
-    """Load ``letters`` letters under ``prefix`` + "warm-up-" and remove them; the seconds."""
+def _kind(index: str, prefix: str) -> str:
+    """The kind of a corpus index (letters, comments, threads) from its name."""
+    return index.removeprefix(prefix).split("-", 1)[0]
+
+
+def add_warm_up_option(parser: argparse.ArgumentParser) -> None:
+    """``--warm-up N``: letters loaded and removed before the measured load."""
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=WARM_UP_LETTERS,
+        help="letters loaded and removed before the measured load (0: none)",
+    )
+
+
+def warm_up(es: Elasticsearch, prefix: str, letters: int = WARM_UP_LETTERS) -> None:
+    """Load ``letters`` letters under ``prefix`` + "warm-up-", remove them, say how long."""
     if letters <= 0:
-        return 0.0
+        return
     scratch = f"{prefix}warm-up-"
     begun = time.perf_counter()
     try:
-        build_corpus(es, scratch, letters, merge=False, report=lambda _: None)
+        build_corpus(es, scratch, letters, report=lambda _: None)
     finally:
         remove_prefix(es, scratch)
-    return time.perf_counter() - begun
+    seconds = time.perf_counter() - begun
+    print(f"warm-up: {letters:,} letters loaded and removed in {seconds:.0f} s")
 
 
 def _checkpoint(es: Elasticsearch, prefix: str, letters: int) -> dict[str, float]:
@@ -424,17 +434,10 @@ def main() -> int:
         action="store_true",
         help="force-merge each index to one segment after the load (the project never does)",
     )
-    parser.add_argument(
-        "--warm-up",
-        type=int,
-        default=WARM_UP_LETTERS,
-        help="letters loaded and removed before the measured load (0: none)",
-    )
+    add_warm_up_option(parser)
     args = parser.parse_args()
     es = Elasticsearch(args.url, request_timeout=600, serializer=OrjsonSerializer())
-    if args.warm_up > 0:
-        seconds = warm_up(es, args.prefix, args.warm_up)
-        print(f"warm-up: {args.warm_up:,} letters loaded and removed in {seconds:.0f} s")
+    warm_up(es, args.prefix, args.warm_up)
     figures = build_corpus(
         es, args.prefix, args.letters, senders=args.threads, merge=args.force_merge
     )
