@@ -3,8 +3,10 @@
 ``FuzzWorker`` starts ``serve`` in a spawned process whose address space is capped with
 ``RLIMIT_AS`` (a case that needs more fails with ``MemoryError`` there) and gives each case a
 wall-clock limit: a case that does not answer in time is a hang, and the worker is killed and
-replaced. A worker that dies (a crash in native code, the kernel's OOM killer) is replaced
-too. ``WorkerResult.kind`` says how the case ended: ``ok`` (the check returned an outcome),
+replaced. The limit starts once the worker has said it is ready, so a worker slow to start on
+a busy machine (spawning re-imports the project) is not taken for a hanging case. A worker
+that dies (a crash in native code, the kernel's OOM killer) is replaced too.
+``WorkerResult.kind`` says how the case ended: ``ok`` (the check returned an outcome),
 ``crash`` (the code under test raised something undocumented), ``broken`` (a result broke an
 invariant), ``memory``, ``hang`` or ``died``.
 """
@@ -28,6 +30,12 @@ __all__ = ["FuzzWorker", "WorkerResult"]
 
 ResultKind = Literal["ok", "crash", "broken", "memory", "hang", "died"]
 
+READY = "ready"
+"""What a worker sends once it has started, before it takes its first case."""
+
+STARTUP_SECONDS = 120.0
+"""How long a new worker may take to start (imports and all) before the run gives up."""
+
 
 @dataclass(frozen=True, slots=True)
 class WorkerResult:
@@ -45,6 +53,7 @@ def serve(connection: Connection, memory_bytes: int) -> None:
     """Run cases received on ``connection`` until it closes; answer each with a result."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     logging.disable(logging.CRITICAL)  # skipped feed entries and the like: counted, not shown
+    connection.send(READY)
     while True:
         try:
             case: FuzzCase = connection.recv()
@@ -115,6 +124,17 @@ class FuzzWorker:
         process.start()
         child.close()
         self._process, self._connection = process, parent
+        if not parent.poll(STARTUP_SECONDS):
+            raise RuntimeError(f"the fuzz worker did not start in {STARTUP_SECONDS:g} s")
+        try:
+            greeting = parent.recv()
+        except EOFError:
+            process.join(timeout=5)
+            raise RuntimeError(
+                f"the fuzz worker died while starting (exit code {process.exitcode})"
+            ) from None
+        if greeting != READY:
+            raise RuntimeError(f"the fuzz worker said {greeting!r} instead of {READY!r}")
 
     def _stop(self) -> None:
         if self._connection is not None:

@@ -2,7 +2,9 @@
 
 A case that allocates past the address-space limit ends as ``memory``, one that does not
 answer in time as ``hang``, one that kills its process as ``died``; the worker is replaced
-each time and the next case runs normally.
+each time and the next case runs normally. The time limit starts when the replacement says it
+is ready: on a loaded machine a spawned worker can take over a second to import the project,
+which once turned the ``ok`` case after a restart into a ``hang``.
 """
 
 from __future__ import annotations
