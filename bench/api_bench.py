@@ -106,7 +106,7 @@ def main() -> int:
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
     )
     args = parser.parse_args()
-    with api_process(args.prefix) as (base, server):
+    with api_process(args.prefix, url=args.url) as (base, server):
         meter = CpuMeter(args.url, server.pid)
         with httpx.Client(base_url=base, timeout=30) as client:
             total = client.get("/search").json()["total"]

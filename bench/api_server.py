@@ -34,13 +34,15 @@ def running_api(prefix: str, *, workers: int = 1, log_path: Path | None = None) 
 
 @contextmanager
 def api_process(
-    prefix: str, *, workers: int = 1, log_path: Path | None = None
+    prefix: str, *, workers: int = 1, log_path: Path | None = None, url: str | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``running_api`` that also yields the server process (to read its memory)."""
+    """``running_api`` that also yields the server process (to read its memory). The server
+    talks to ``url`` when given (a bench's ``--url``), else to ``ELASTICSEARCH_URL`` or the
+    configured cluster."""
     port = free_port()
     env = os.environ | {"CORRESP__ELASTICSEARCH__INDEX_PREFIX": prefix}
-    if url := os.environ.get("ELASTICSEARCH_URL"):
-        env.setdefault("CORRESP__ELASTICSEARCH__URL", url)
+    if url := url or os.environ.get("ELASTICSEARCH_URL"):
+        env["CORRESP__ELASTICSEARCH__URL"] = url
     command = [sys.executable, "-m", "indexer", "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]

@@ -121,7 +121,7 @@ def _rethread_largest(es: Elasticsearch, prefix: str) -> float:
 
 def _print_search(prefix: str, requests: int, es_url: str) -> bool:
     ok = True
-    with api_process(prefix) as (base, server):
+    with api_process(prefix, url=es_url) as (base, server):
         meter = CpuMeter(es_url, server.pid)
         with httpx.Client(base_url=base, timeout=60) as client:
             mix = search_mix(client, random.Random(3))
