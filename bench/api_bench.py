@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
+from bench import machine
 from bench.api_server import api_process
 from bench.cpu_meter import CpuMeter
 from bench.query_mix import MixRequest, search_mix
@@ -106,6 +107,7 @@ def main() -> int:
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
     )
     args = parser.parse_args()
+    print(f"machine: {machine.describe()}")
     with api_process(args.prefix, url=args.url) as (base, server):
         meter = CpuMeter(args.url, server.pid)
         with httpx.Client(base_url=base, timeout=30) as client:

@@ -36,6 +36,7 @@ from datetime import date
 from itertools import pairwise
 from pathlib import Path
 
+from bench import machine
 from crawler.throttle import SAFETY_MARGIN
 from indexer.config_file import load_settings
 from tests.fake_edgar import FakeEdgar, FakeEdgarConfig, RequestRecord, locate_samples
@@ -143,6 +144,7 @@ def main() -> int:
     parser.add_argument("--delay-ms", default="200-500")
     parser.add_argument("--gaps", action="store_true", help="List every idle gap.")
     args = parser.parse_args()
+    print(f"machine: {machine.describe()}")
     cap = args.cap
     summary, timeline, listed, stored = run(args, cap)
     records = timeline.records

@@ -30,6 +30,7 @@ import httpx
 from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 
+from bench import machine
 from bench.api_bench import measure, percentile, print_kinds
 from bench.api_server import api_process
 from bench.cpu_meter import CpuMeter
@@ -64,6 +65,7 @@ def main() -> int:
         "--url", default=os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9250")
     )
     args = parser.parse_args()
+    print(f"machine: {machine.describe()}")
     started = time.monotonic()
     es = Elasticsearch(args.url, request_timeout=900, serializer=OrjsonSerializer())
     try:

@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench import machine
 from crawler.extract.letters import letter_from_folder
 from indexer.normalize.letter import Letter
 from indexer.normalize.pipeline import normalize_letter
@@ -50,6 +51,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    print(f"machine: {machine.describe()}")
     folders = sorted(p for p in (locate_samples(None) / "documents").glob("*/*") if p.is_dir())
     kinds = {folder: _kind(folder) for folder in folders}
     counts = {kind: sum(1 for folder in folders if kinds[folder] == kind) for kind in KINDS}

@@ -17,8 +17,6 @@ Needs what the tests need: the managed Elasticsearch node (``corresp es up``) or
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -29,6 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import machine
 from bench.cases import Case, cases_from_json, render_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,22 +156,9 @@ def by_file(tests: list[Case]) -> list[Case]:
     return rows + [test for test in tests if not test.passed]
 
 
-def _git(*arguments: str) -> str:
-    run = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False)
-    return run.stdout.strip()
-
-
 def context_line() -> str:
     """Commit, machine and its load when the run started: what the figures depend on."""
-    commit = _git("rev-parse", "--short", "HEAD")
-    dirty = _git("status", "--porcelain", "--untracked-files=no")
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = os.getloadavg()[0]
-    return (
-        f"commit {commit or 'unknown'}{' with local changes' if dirty else ''}; "
-        f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, "
-        f"load average {load:.2f} at the start"
-    )
+    return f"{machine.describe()} at the start"
 
 
 def bench_cases(bench: Bench) -> list[Case]:

@@ -36,6 +36,7 @@ import orjson
 from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 
+from bench import machine
 from crawler.extract.letters import letter_from_folder
 from indexer.documents import comment_documents, letter_document, thread_document
 from indexer.lifecycle import LOADING_SETTINGS, SERVING_SETTINGS, ensure_schema, index_names
@@ -436,6 +437,7 @@ def main() -> int:
     )
     add_warm_up_option(parser)
     args = parser.parse_args()
+    print(f"machine: {machine.describe()}")
     es = Elasticsearch(args.url, request_timeout=600, serializer=OrjsonSerializer())
     warm_up(es, args.prefix, args.warm_up)
     figures = build_corpus(
