@@ -2,7 +2,7 @@
 
 Speed figures on this project's shared 2-core virtual machines depend on the host they land
 on as much as on the code (the same benches measured 1,551 letters/s on an AMD EPYC host and
-2,482 on an Intel Xeon one a day later), so every speed bench prints ``describe()`` first and
+2,482 on an Intel Xeon one hours later), so every speed bench prints ``describe()`` first and
 the README quotes it with each figure.
 """
 
