@@ -201,7 +201,7 @@ def search(
     with search_service(settings) as service:
         page = PageRequest(order, min(limit, settings.api.page_size_max))
         while True:
-            result = service.find(kind, filters, page)
+            result = service.find(kind, filters, page, snippets=not as_csv)
             hits += result.hits[: limit - len(hits)]
             if len(hits) >= limit or result.next_cursor is None:
                 break

@@ -147,9 +147,12 @@ class SearchService:
         """Why an answer made of ``responses`` is partial (``partial_reasons``), else none."""
         return partial_reasons(self.timeout_seconds, *responses)
 
-    def find(self, kind: SearchKind, filters: LetterFilters, page: PageRequest) -> ResultPage:
-        """One page of ``kind`` matching ``filters``, with snippets, facets and next cursor."""
-        parsed, body = build_search_body(kind, filters, page)
+    def find(
+        self, kind: SearchKind, filters: LetterFilters, page: PageRequest, *, snippets: bool = True
+    ) -> ResultPage:
+        """One page of ``kind`` matching ``filters``, with snippets (unless ``snippets`` is
+        false), facets and next cursor."""
+        parsed, body = build_search_body(kind, filters, page, highlight=snippets)
         hits_body, counts_body = split_counts(body)
         action = f"searching {kind.name}"
         index = kind.index(self.targets)

@@ -36,7 +36,7 @@ def run_search(
     """One page of ``kind``: hits, facets, total, next cursor and the query understood."""
     order = kind.order(params.sort, has_query=bool(params.q.strip()))
     page = page_request(order, size=params.size, cursor=params.cursor, api=settings.api)
-    result = service.find(kind, params, page)
+    result = service.find(kind, params, page, snippets=params.snippets)
     query = query_info(result.query)
     query["warnings"].extend(result.partial)
     return {

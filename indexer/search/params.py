@@ -173,6 +173,12 @@ class _Paging(_Params):
     cursor: str | None = Field(
         None, description="The next_cursor of the previous page, to continue after it."
     )
+    snippets: bool = Field(
+        True,
+        description="Highlighted snippets with each hit (default true); false leaves "
+        "highlights empty and answers faster (snippets are about two thirds of the time of "
+        "a 100-hit page), for programs that read only the hits' fields.",
+    )
 
 
 class LetterSearchParams(_Paging, LetterFilters):

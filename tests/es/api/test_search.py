@@ -176,3 +176,27 @@ def test_year_facet_counts_letters(client: TestClient) -> None:
     body = _search(client, cik="1300514")
     assert body["facets"]["year"] == [{"value": "2022", "count": 9}]
     assert date.fromisoformat(body["hits"][0]["letter_date"]).year == 2022
+
+
+def test_snippets_false_answers_the_same_hits_without_highlights(client: TestClient) -> None:
+    params = {"q": "revenue recognition", "size": 50}
+    marked = _search(client, **params)
+    plain = _search(client, **params, snippets="false")
+    assert marked["total"] == plain["total"] > 0
+    assert [h["accession"] for h in plain["hits"]] == [h["accession"] for h in marked["hits"]]
+    assert any(hit["highlights"] for hit in marked["hits"])
+    assert all(hit["highlights"] == [] for hit in plain["hits"])
+    assert plain["query"]["highlight_terms"] == marked["query"]["highlight_terms"]
+
+
+def test_comment_search_without_snippets_keeps_the_answers(client: TestClient) -> None:
+    plain = _search(client, "/comments/search", q="goodwill", snippets="0")
+    assert plain["total"] > 0
+    assert all(hit["highlights"] == [] for hit in plain["hits"])
+    assert any(hit["response"] for hit in plain["hits"])
+
+
+def test_a_malformed_snippets_value_is_a_400_naming_it(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "goodwill", "snippets": "maybe"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "snippets"
