@@ -124,17 +124,25 @@ class FuzzWorker:
         process.start()
         child.close()
         self._process, self._connection = process, parent
-        if not parent.poll(STARTUP_SECONDS):
-            raise RuntimeError(f"the fuzz worker did not start in {STARTUP_SECONDS:g} s")
+        problem = self._greeting(parent, process)
+        if problem is not None:
+            process.kill()
+            self._stop()
+            raise RuntimeError(f"the fuzz worker {problem}")
+
+    @staticmethod
+    def _greeting(
+        connection: Connection, process: multiprocessing.process.BaseProcess
+    ) -> str | None:
+        """Wait for a new worker's ``READY``; what went wrong instead, or ``None``."""
+        if not connection.poll(STARTUP_SECONDS):
+            return f"did not start in {STARTUP_SECONDS:g} s"
         try:
-            greeting = parent.recv()
+            greeting = connection.recv()
         except EOFError:
             process.join(timeout=5)
-            raise RuntimeError(
-                f"the fuzz worker died while starting (exit code {process.exitcode})"
-            ) from None
-        if greeting != READY:
-            raise RuntimeError(f"the fuzz worker said {greeting!r} instead of {READY!r}")
+            return f"died while starting (exit code {process.exitcode})"
+        return None if greeting == READY else f"said {greeting!r} instead of {READY!r}"
 
     def _stop(self) -> None:
         if self._connection is not None:
