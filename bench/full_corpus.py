@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.serializer import OrjsonSerializer
 
 from bench import machine
-from bench.api_bench import measure, percentile, print_kinds
+from bench.api_bench import measure_levels
 from bench.api_server import api_process
 from bench.cpu_meter import CpuMeter
 from bench.query_mix import search_mix
@@ -122,30 +121,15 @@ def _rethread_largest(es: Elasticsearch, prefix: str) -> float:
 
 
 def _print_search(prefix: str, requests: int, es_url: str) -> bool:
-    ok = True
     with api_process(prefix, url=es_url) as (base, server):
         meter = CpuMeter(es_url, server.pid)
         with httpx.Client(base_url=base, timeout=60) as client:
             mix = search_mix(client, random.Random(3))
-        for concurrency, target in ((1, 50.0), (8, 150.0)):
-            before = meter.read()
-            latencies, qps, errors, by_kind = measure(
-                base, mix, concurrency=concurrency, requests=requests
-            )
-            cpu = meter.split(before, meter.read(), requests=requests)
-            p95 = percentile(latencies, 95)
-            ok &= errors == 0
-            print(
-                f"  search at concurrency {concurrency}: "
-                f"p50 {statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms "
-                f"({p95 / target:.2f}x the {target:.0f} ms target), "
-                f"{qps:.1f} queries/s, {errors} errors"
-            )
-            print(f"    {cpu.describe()}")
-            print_kinds(by_kind)
+        print("  search through the API:")
+        levels = measure_levels(base, mix, meter, requests=requests)
         peak_mb = _peak_rss_mb(server.pid)
     print(f"  API process peak memory: {peak_mb:.0f} MB")
-    return ok
+    return all(errors == 0 for _, errors in levels.values())
 
 
 def _peak_rss_mb(pid: int) -> float:
